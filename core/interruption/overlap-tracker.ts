@@ -1,0 +1,148 @@
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { OverlapKind } from '../trace/events.js';
+import { classifyOverlap, type InterruptionConfig, type OverlapObservation } from './policy.js';
+
+/** The final verdict on one stretch of overlapping user speech. */
+export interface OverlapOutcome {
+  readonly kind: OverlapKind;
+  readonly why: string;
+  readonly onsetMs: number;
+  readonly speechMs: number;
+  readonly words: readonly string[];
+  /** End of the speech, when it had ended by the verdict. */
+  readonly speechEndMs: number | undefined;
+}
+
+/** What the tracker knows when the speech starts. */
+export interface OverlapStart {
+  readonly onsetMs: number;
+  readonly levelDb?: number;
+  readonly referenceLevelDb?: number;
+  readonly agentWords: ReadonlySet<string>;
+}
+
+/**
+ * Follows one stretch of user speech heard while the agent talks, re-running the interruption
+ * policy as it learns more (words, the end of the speech, elapsed time) until it has a verdict.
+ * It reports the verdict once through `onVerdict`.
+ */
+export class OverlapTracker {
+  readonly #clock: Clock;
+  readonly #config: InterruptionConfig;
+  readonly #onVerdict: (outcome: OverlapOutcome) => void;
+  readonly #start: OverlapStart;
+  #levelDb: number | undefined;
+  #words: readonly string[] = [];
+  #speechEndMs: number | undefined;
+  #wordsTimedOut = false;
+  #decided = false;
+  #timers: TimerHandle[] = [];
+  #wordsTimer: TimerHandle | undefined;
+  #echoLikely = false;
+
+  constructor(clock: Clock, config: InterruptionConfig, start: OverlapStart, onVerdict: (outcome: OverlapOutcome) => void) {
+    this.#clock = clock;
+    this.#config = config;
+    this.#start = start;
+    this.#levelDb = start.levelDb;
+    this.#onVerdict = onVerdict;
+    // Duration thresholds can be crossed with nothing else happening: look again when they are.
+    if (config.minWords === 0) this.#at(start.onsetMs + config.minDurationMs);
+    this.#at(start.onsetMs + config.backchannelMaxMs + 1);
+  }
+
+  get onsetMs(): number {
+    return this.#start.onsetMs;
+  }
+
+  get decided(): boolean {
+    return this.#decided;
+  }
+
+  /** Whether the speech so far is probably the agent's own echo (no reason to pause for it). */
+  get echoLikely(): boolean {
+    return this.#echoLikely;
+  }
+
+  /** Runs the policy on what is known at first. */
+  begin(): void {
+    this.#evaluate();
+  }
+
+  /** Speech started again, or got louder (a new voice over the echo). */
+  onSpeechStart(levelDb: number | undefined): void {
+    if (this.#decided) return;
+    this.#speechEndMs = undefined;
+    this.#wordsTimedOut = false;
+    if (this.#wordsTimer !== undefined) this.#clock.clearTimeout(this.#wordsTimer);
+    this.#wordsTimer = undefined;
+    if (levelDb !== undefined) this.#levelDb = Math.max(this.#levelDb ?? -Infinity, levelDb);
+    this.#evaluate();
+  }
+
+  /** All words transcribed since the onset. */
+  onWords(words: readonly string[]): void {
+    if (this.#decided) return;
+    this.#words = words;
+    this.#evaluate();
+  }
+
+  onSpeechEnd(speechEndMs: number): void {
+    if (this.#decided) return;
+    this.#speechEndMs = speechEndMs;
+    this.#wordsTimer = this.#at(this.#clock.now() + this.#config.wordsTimeoutMs, () => {
+      this.#wordsTimedOut = true;
+    });
+    this.#evaluate();
+  }
+
+  /** Cancels the tracker's timers. */
+  dispose(): void {
+    for (const timer of this.#timers) this.#clock.clearTimeout(timer);
+    this.#timers = [];
+    this.#wordsTimer = undefined;
+  }
+
+  #observation(): OverlapObservation {
+    const now = this.#clock.now();
+    const speechMs = (this.#speechEndMs ?? now) - this.#start.onsetMs;
+    return {
+      speechMs: Math.max(0, speechMs),
+      ended: this.#speechEndMs !== undefined,
+      words: this.#words,
+      ...(this.#levelDb !== undefined ? { levelDb: this.#levelDb } : {}),
+      ...(this.#start.referenceLevelDb !== undefined ? { referenceLevelDb: this.#start.referenceLevelDb } : {}),
+      agentWords: this.#start.agentWords,
+      wordsTimedOut: this.#wordsTimedOut,
+    };
+  }
+
+  #evaluate(): void {
+    if (this.#decided) return;
+    const observation = this.#observation();
+    const verdict = classifyOverlap(observation, this.#config);
+    if (!verdict.decided) {
+      this.#echoLikely = verdict.echoLikely;
+      return;
+    }
+    this.#decided = true;
+    this.dispose();
+    this.#onVerdict({
+      kind: verdict.kind,
+      why: verdict.why,
+      onsetMs: this.#start.onsetMs,
+      speechMs: observation.speechMs,
+      words: this.#words,
+      speechEndMs: this.#speechEndMs,
+    });
+  }
+
+  #at(timeMs: number, before?: () => void): TimerHandle {
+    const timer = this.#clock.setTimeout(() => {
+      before?.();
+      this.#evaluate();
+    }, timeMs - this.#clock.now());
+    this.#timers.push(timer);
+    return timer;
+  }
+}

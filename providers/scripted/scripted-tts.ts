@@ -1,0 +1,189 @@
+import { samplesFor } from '../../core/audio/chunk.js';
+import type { Clock, TimerHandle } from '../../core/clock/clock.js';
+import { Listeners } from '../../core/util/listeners.js';
+import { ProviderError } from '../errors.js';
+import type { TtsAlignment, TtsEvent, TtsProvider, TtsSession } from '../tts.js';
+import { delayMs, type Delay } from './delay.js';
+
+/** Options of {@link ScriptedTts}. */
+export interface ScriptedTtsOptions {
+  readonly clock: Clock;
+  /** Output rate. Default 16000. */
+  readonly sampleRate?: number;
+  /** Time from a flush (or from the end of the previous segment) to its first audio. Default 150 ms. */
+  readonly timeToFirstByteMs?: Delay;
+  /** Audio length per character of text: the speaking rate. Default 65 ms (about 15 characters a second). */
+  readonly msPerChar?: number;
+  /** Length of each audio chunk. Default 200 ms. */
+  readonly chunkMs?: number;
+  /** How much faster than real time audio is generated after the first byte. Default 4. */
+  readonly realtimeFactor?: number;
+  /** Level of the speech, dBFS, stated on every chunk. Default −20. */
+  readonly levelDb?: number;
+  /** Attach character alignment to chunks (as ElevenLabs does). Default true. */
+  readonly alignment?: boolean;
+  /** Delay before `cleared` answers `clear()`. Default 20 ms. */
+  readonly clearAckMs?: number;
+  /** Fail every flush with this message instead of speaking. */
+  readonly failWith?: string;
+  /** Produce PCM samples (silence-free tones are not needed in the symbolic world). Default false. */
+  readonly pcm?: boolean;
+  readonly name?: string;
+}
+
+/**
+ * An in-memory TTS on the clock: each flushed text becomes audio whose length follows the
+ * speaking rate, delivered in chunks after a first-byte delay, followed by `flushed`.
+ */
+export class ScriptedTts implements TtsProvider {
+  readonly name: string;
+  readonly sampleRate: number;
+  readonly #options: ScriptedTtsOptions;
+
+  constructor(options: ScriptedTtsOptions) {
+    this.#options = options;
+    this.name = options.name ?? 'scripted-tts';
+    this.sampleRate = options.sampleRate ?? 16000;
+  }
+
+  /** Length of the audio for `text`, in ms. */
+  durationOf(text: string): number {
+    return text.trim().length * (this.#options.msPerChar ?? 65);
+  }
+
+  async connect(signal: AbortSignal): Promise<TtsSession> {
+    if (signal.aborted) throw new ProviderError(this.name, 'cancelled', 'connect aborted');
+    return new ScriptedTtsSession(this, this.#options, this.sampleRate);
+  }
+}
+
+class ScriptedTtsSession implements TtsSession {
+  readonly #tts: ScriptedTts;
+  readonly #options: ScriptedTtsOptions;
+  readonly #clock: Clock;
+  readonly #sampleRate: number;
+  readonly #listeners = new Listeners<TtsEvent>();
+  #text = '';
+  /** Flushed texts waiting their turn; the first is being spoken. */
+  #jobs: string[] = [];
+  #timer: TimerHandle | undefined;
+  #clearAck: TimerHandle | undefined;
+  #closed = false;
+
+  constructor(tts: ScriptedTts, options: ScriptedTtsOptions, sampleRate: number) {
+    this.#tts = tts;
+    this.#options = options;
+    this.#clock = options.clock;
+    this.#sampleRate = sampleRate;
+  }
+
+  subscribe(listener: (event: TtsEvent) => void): () => void {
+    return this.#listeners.add(listener);
+  }
+
+  pushText(text: string): void {
+    if (!this.#closed) this.#text += text;
+  }
+
+  flush(): void {
+    if (this.#closed) return;
+    this.#jobs.push(this.#text);
+    this.#text = '';
+    if (this.#jobs.length === 1 && this.#clearAck === undefined) this.#startJob();
+  }
+
+  clear(): void {
+    if (this.#closed) return;
+    this.#text = '';
+    this.#jobs = [];
+    this.#cancelTimer();
+    if (this.#clearAck !== undefined) return;
+    this.#clearAck = this.#clock.setTimeout(() => {
+      this.#clearAck = undefined;
+      this.#listeners.emit({ type: 'cleared' });
+      if (this.#jobs.length > 0) this.#startJob();
+    }, this.#options.clearAckMs ?? 20);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cancelTimer();
+    if (this.#clearAck !== undefined) this.#clock.clearTimeout(this.#clearAck);
+    this.#clearAck = undefined;
+    this.#jobs = [];
+    this.#listeners.emit({ type: 'closed' });
+  }
+
+  #startJob(): void {
+    const text = this.#jobs[0]!;
+    const startMs = this.#clock.now();
+    const firstByteMs = startMs + delayMs(this.#options.timeToFirstByteMs ?? 150);
+    if (this.#options.failWith !== undefined) {
+      this.#at(firstByteMs, () => {
+        this.#jobs = [];
+        this.#listeners.emit({ type: 'error', error: new ProviderError(this.#tts.name, 'server', this.#options.failWith!) });
+      });
+      return;
+    }
+    const totalMs = this.#tts.durationOf(text);
+    const chunkMs = this.#options.chunkMs ?? 200;
+    const factor = this.#options.realtimeFactor ?? 4;
+    const chunks = Math.max(1, Math.ceil(totalMs / chunkMs));
+    const chars = [...text.trim()];
+    const msPerChar = chars.length > 0 ? totalMs / chars.length : 0;
+    const emitChunk = (index: number): void => {
+      const fromMs = index * chunkMs;
+      const lengthMs = Math.min(chunkMs, totalMs - fromMs);
+      if (lengthMs > 0) {
+        const samples = samplesFor(lengthMs, this.#sampleRate);
+        this.#listeners.emit({
+          type: 'audio',
+          chunk: {
+            sampleRate: this.#sampleRate,
+            samples,
+            levelDb: this.#options.levelDb ?? -20,
+            ...(this.#options.pcm ? { pcm: new Int16Array(samples) } : {}),
+          },
+          ...(this.#options.alignment === false ? {} : { alignment: alignmentOf(chars, msPerChar, fromMs, lengthMs) }),
+        });
+      }
+      if (index + 1 < chunks) {
+        this.#at(firstByteMs + ((index + 1) * chunkMs) / factor, () => emitChunk(index + 1));
+        return;
+      }
+      this.#jobs.shift();
+      this.#listeners.emit({ type: 'flushed' });
+      if (this.#jobs.length > 0) this.#startJob();
+    };
+    this.#at(firstByteMs, () => emitChunk(0));
+  }
+
+  #at(timeMs: number, action: () => void): void {
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = undefined;
+      action();
+    }, timeMs - this.#clock.now());
+  }
+
+  #cancelTimer(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+/** Characters spread evenly over the audio, in the part of it one chunk covers. */
+function alignmentOf(chars: readonly string[], msPerChar: number, fromMs: number, lengthMs: number): TtsAlignment {
+  const picked: string[] = [];
+  const starts: number[] = [];
+  const durations: number[] = [];
+  chars.forEach((char, i) => {
+    const startMs = i * msPerChar;
+    if (startMs >= fromMs && startMs < fromMs + lengthMs) {
+      picked.push(char);
+      starts.push(startMs - fromMs);
+      durations.push(msPerChar);
+    }
+  });
+  return { chars: picked, charStartMs: starts, charDurationMs: durations };
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', 'dist/**'],
+    // Property tests and whole-library runs are CPU-bound; keep the 2-core machine usable.
+    maxWorkers: 2,
+  },
+});
