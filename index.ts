@@ -1,0 +1,71 @@
+/**
+ * parley: a deterministic simulation and test harness for real-time voice agents.
+ *
+ * The package root exports the orchestration core (clock, trace, VAD hysteresis, endpointer,
+ * interruption policy, sentence buffer, playout, agent session), the provider interfaces and
+ * the in-memory scripted providers.
+ */
+
+// Time and randomness
+export type { Clock, TimerHandle } from './core/clock/clock.js';
+export { sleep } from './core/clock/clock.js';
+export { RealClock } from './core/clock/real-clock.js';
+export { VirtualClock, type VirtualClockOptions } from './core/clock/virtual-clock.js';
+export { RandomStreams, deriveSeed, type Random } from './core/random/random.js';
+
+// Trace
+export { Trace, type TraceListener } from './core/trace/trace.js';
+export type * from './core/trace/events.js';
+
+// Audio
+export { chunkDurationMs, samplesFor, type AudioChunk } from './core/audio/chunk.js';
+
+// Components
+export { SentenceBuffer, type SentenceBufferOptions } from './core/text/sentence-buffer.js';
+export type { VadEvent } from './core/vad/events.js';
+export {
+  VadHysteresis,
+  resolveVadHysteresis,
+  type HysteresisEvent,
+  type VadHysteresisConfig,
+  type VadHysteresisOptions,
+} from './core/vad/hysteresis.js';
+export {
+  HeuristicCompleteness,
+  normalizeTranscript,
+  type CompletenessDetector,
+  type CompletenessVerdict,
+} from './core/endpointer/completeness.js';
+export {
+  FusionEndpointer,
+  SILENCE_ONLY_ENDPOINTER,
+  resolveEndpointerConfig,
+  type Endpointer,
+  type EndpointerConfig,
+  type EndpointerDecision,
+  type EndpointerOptions,
+  type TurnTranscript,
+} from './core/endpointer/endpointer.js';
+export {
+  DEFAULT_BACKCHANNELS,
+  classifyOverlap,
+  resolveInterruptionConfig,
+  type InterruptionConfig,
+  type InterruptionOptions,
+  type OverlapObservation,
+  type OverlapVerdict,
+} from './core/interruption/policy.js';
+export { OverlapTracker, type OverlapOutcome, type OverlapStart } from './core/interruption/overlap-tracker.js';
+export { PlayoutBuffer, type PlayoutBufferOptions, type PlayoutEvent } from './core/playout/playout-buffer.js';
+export { heardTextOfSegment, type CharTimings, type SegmentAudio } from './core/playout/heard-text.js';
+export { AgentSession, type AgentSessionOptions } from './core/session/agent-session.js';
+
+// Providers
+export { ProviderError, describeError, type ProviderErrorKind } from './providers/errors.js';
+export type { SttEvent, SttProvider, SttSession, SttWord } from './providers/stt.js';
+export type { ChatMessage, LlmEndReason, LlmEvent, LlmProvider, LlmRequest } from './providers/llm.js';
+export type { TtsAlignment, TtsEvent, TtsProvider, TtsSession } from './providers/tts.js';
+export { delayMs, type Delay } from './providers/scripted/delay.js';
+export { ScriptedLlm, tokenize, type ScriptedLlmOptions, type ScriptedReply } from './providers/scripted/scripted-llm.js';
+export { ScriptedStt, ScriptedSttSession, type ScriptedSttOptions, type TimedSttEvent } from './providers/scripted/scripted-stt.js';
+export { ScriptedTts, type ScriptedTtsOptions } from './providers/scripted/scripted-tts.js';

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+
+/** Exit codes: 0 all passed, 1 an assertion or gate failed, 2 bad input or usage. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+const USAGE = `parley: deterministic simulation and test harness for real-time voice agents
+
+Usage: parley <command> [options]
+
+Commands:
+  run <files or dirs...>   run scenario files on the simulator and write a report
+  help                     show this help
+
+Options:
+  -h, --help               show this help
+  -v, --version            print the version
+
+Exit codes: 0 all passed, 1 an assertion or gate failed, 2 bad input or usage.`;
+
+/** Thrown for bad input or usage: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      out.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    if (command === '--version' || command === '-v') {
+      out.write(`${version()}\n`);
+      return EXIT.ok;
+    }
+    switch (command) {
+      case 'run': {
+        const { values } = parseArgs({ args: [...rest], options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+        if (values.help) {
+          out.write(`${USAGE}\n`);
+          return EXIT.ok;
+        }
+        throw new UsageError('parley run: the simulator is not built yet');
+      }
+      default:
+        throw new UsageError(`unknown command "${command}" (try: parley --help)`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      err.write(`parley: ${(error as Error).message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+/** node:util parseArgs rejects unknown options and bad values with ERR_PARSE_ARGS_* errors. */
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof TypeError && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
