@@ -142,10 +142,10 @@ export class AgentSession {
   handleVad(event: VadEvent): void {
     if (this.#closed) return;
     if (event.type === 'speech_start') {
-      const wasSpeaking = this.#userSpeaking;
       this.#userSpeaking = true;
       this.trace.emit('vad.speech_start', { onsetMs: event.onsetMs, ...(event.levelDb !== undefined ? { levelDb: event.levelDb } : {}) });
-      if (wasSpeaking && this.#overlap) {
+      if (this.#overlap) {
+        // More speech (or a louder voice) before the verdict: the same overlap goes on.
         this.#overlap.onSpeechStart(event.levelDb);
         this.#pauseIfSuspicious();
         return;
@@ -309,6 +309,7 @@ export class AgentSession {
 
   #onSpeechStart(event: Extract<VadEvent, { type: 'speech_start' }>): void {
     const speech = this.#speech;
+    if (!speech && this.#state !== 'user_speaking') this.#setState('listening', 'no agent speech');
     switch (this.#state) {
       case 'listening':
         this.#turn++;
@@ -387,11 +388,7 @@ export class AgentSession {
     }
     // Not a bid for the turn: forget its words and carry on talking.
     this.#transcript.discardBefore(this.#clock.now());
-    if (!this.#speech) {
-      // The agent finished while the verdict was pending.
-      this.#setState('listening', `${outcome.kind} ignored`);
-      return;
-    }
+    if (!this.#speech) return; // the agent finished while the verdict was pending
     if (this.#state === 'interrupted') {
       this.#setState(this.playout.playing || this.#speech.everPlayed ? 'speaking' : 'thinking', `${outcome.kind} ignored`);
       this.playout.resume();
@@ -657,7 +654,11 @@ export class AgentSession {
         this.#speech = undefined;
         this.#commitUser(speech);
         this.#commitAgent(speech, event.heardText, false);
-        if (this.#overlap) return; // the overlap's verdict decides what comes next
+        if (this.#overlap) {
+          // The overlap's verdict decides whether the user now holds the turn.
+          this.#setState('listening', 'agent finished');
+          return;
+        }
         this.#setState(this.#userSpeaking ? 'user_speaking' : 'listening', 'agent finished');
         if (this.#userSpeaking) this.#turn++;
         return;
