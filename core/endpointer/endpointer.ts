@@ -122,6 +122,7 @@ export class FusionEndpointer implements Endpointer {
   #eagerSent = false;
   #lastHold: string | undefined;
   #timer: TimerHandle | undefined;
+  #disposed = false;
 
   constructor(clock: Clock, options: EndpointerOptions = {}) {
     this.config = resolveEndpointerConfig(options);
@@ -134,6 +135,7 @@ export class FusionEndpointer implements Endpointer {
   }
 
   onVad(event: VadEvent): void {
+    if (this.#disposed) return;
     if (event.type === 'speech_start') {
       this.#cancelTimer();
       if (this.#phase === 'ended') this.#startTurn();
@@ -152,13 +154,13 @@ export class FusionEndpointer implements Endpointer {
   }
 
   onTranscript(transcript: TurnTranscript): void {
-    if (this.#phase === 'ended') return;
+    if (this.#disposed || this.#phase === 'ended') return;
     this.#transcript = transcript;
     if (this.#phase === 'silent') this.#evaluate();
   }
 
   onProviderTurn(signal: ProviderTurnSignal, transcript?: string): void {
-    if (!this.config.providerSignals || this.#phase === 'ended') return;
+    if (this.#disposed || !this.config.providerSignals || this.#phase === 'ended') return;
     const text = transcript ?? this.#transcript.text;
     switch (signal) {
       case 'eager_end_of_turn':
@@ -183,12 +185,14 @@ export class FusionEndpointer implements Endpointer {
   }
 
   reset(): void {
+    if (this.#disposed) return;
     this.#cancelTimer();
     this.#startTurn();
     this.#phase = 'idle';
   }
 
   dispose(): void {
+    this.#disposed = true;
     this.#cancelTimer();
     this.#phase = 'ended';
   }

@@ -138,10 +138,12 @@ export class OverlapTracker {
   }
 
   #at(timeMs: number, before?: () => void): TimerHandle {
+    // Rounded up: a clock that rounds delays (the virtual clock's 1 ms) must not fire before
+    // `timeMs`, or a duration threshold would be checked just short of it and never again.
     const timer = this.#clock.setTimeout(() => {
       before?.();
       this.#evaluate();
-    }, timeMs - this.#clock.now());
+    }, Math.ceil(timeMs - this.#clock.now()));
     this.#timers.push(timer);
     return timer;
   }

@@ -29,7 +29,10 @@ export function heardTextOfSegment(segment: SegmentAudio, playedMs: number, msPe
   const aligned = segment.chunks.length > 0 && segment.chunks.every((c) => c.alignment !== undefined);
   if (aligned) {
     const { text, played } = alignedChars(segment, playedMs);
-    return wholeWordsPrefix(text, played);
+    // The aligned text received so far can end mid-word (the rest of the segment's audio has not
+    // arrived): read on in the segment's text when it matches, else the text may go on.
+    if (segment.text.startsWith(text)) return wholeWordsPrefix(segment.text, played);
+    return wholeWordsPrefix(text, played, !segment.complete);
   }
   const estimatedMs = segment.complete ? totalMs : Math.max(totalMs, segment.text.length * msPerChar);
   const chars = Math.floor((segment.text.length * Math.min(playedMs, estimatedMs)) / estimatedMs);
@@ -53,10 +56,14 @@ function alignedChars(segment: SegmentAudio, playedMs: number): { text: string; 
   return { text, played };
 }
 
-/** The first `n` characters of `text`, cut back to the last whole word. */
-function wholeWordsPrefix(text: string, n: number): string {
-  if (n >= text.length) return text.trim();
-  if (/[\s.,!?;:。！？]/.test(text[n] ?? '')) return text.slice(0, n).trim();
+/**
+ * The first `n` characters of `text`, cut back to the last whole word. `more`: the text may go on
+ * after its end, so its last word is whole only if a space or punctuation ends it.
+ */
+function wholeWordsPrefix(text: string, n: number, more = false): string {
+  if (n >= text.length && !more) return text.trim();
+  const whole = n < text.length ? /[\s.,!?;:。！？]/.test(text[n] ?? '') : /[\s.,!?;:。！？]$/.test(text);
+  if (whole) return text.slice(0, n).trim();
   const cut = text.slice(0, n).search(/\s\S*$/);
   return cut === -1 ? '' : text.slice(0, cut).trim();
 }

@@ -224,7 +224,9 @@ export class PlayoutBuffer {
   #currentOffset(now: number): number {
     const current = this.#current!;
     if (this.#paused) return current.offsetMs;
-    return Math.min(current.item.durationMs, current.offsetMs + (now - current.startedAtMs));
+    // A chunk chained at the exact end of the previous one can start up to 0.5 ms after `now`
+    // (the clock rounds timers to the millisecond): until then it has played nothing, not less.
+    return Math.min(current.item.durationMs, Math.max(0, current.offsetMs + (now - current.startedAtMs)));
   }
 
   /**

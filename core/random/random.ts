@@ -47,7 +47,10 @@ export class RandomStreams {
 
 /** A 32-bit seed from (seed, name): FNV-1a over the name, mixed with both halves of the seed. */
 export function deriveSeed(seed: number, name: string): number {
-  let hash = 0x811c9dc5 ^ (seed | 0) ^ Math.floor(seed / 0x1_0000_0000);
+  // low + high × (odd constant), mod 2³²: seeds in [0, 2³²) keep their streams, and seeds that
+  // collide are far apart. (XORing the halves made seed −1 collide with 0, −2 with 1, 2³² with 1.)
+  const folded = ((seed | 0) + Math.imul(Math.floor(seed / 0x1_0000_0000), 0x9e3779b1)) | 0;
+  let hash = 0x811c9dc5 ^ folded;
   for (let i = 0; i < name.length; i++) {
     hash ^= name.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
