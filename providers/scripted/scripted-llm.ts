@@ -10,6 +10,16 @@ export interface ScriptedReply {
   readonly say: string;
 }
 
+/** A fault injected into one request. */
+export interface LlmFault {
+  /** Stop streaming for `stallMs` after this many tokens. */
+  readonly stallAfterTokens?: number;
+  readonly stallMs?: number;
+  /** End the stream with an error after this many tokens (0: before the first). */
+  readonly failAfterTokens?: number;
+  readonly message?: string;
+}
+
 /** Options of {@link ScriptedLlm}. */
 export interface ScriptedLlmOptions {
   readonly clock: Clock;
@@ -22,6 +32,8 @@ export interface ScriptedLlmOptions {
   readonly tokenIntervalMs?: Delay;
   /** Fail every request with this message instead of answering (after the first-token delay). */
   readonly failWith?: string;
+  /** Faults for request number `request` (from 1), if any. */
+  readonly faults?: (request: number) => LlmFault | undefined;
   readonly name?: string;
 }
 
@@ -37,6 +49,7 @@ export function tokenize(text: string): string[] {
 export class ScriptedLlm implements LlmProvider {
   readonly name: string;
   readonly #options: ScriptedLlmOptions;
+  #requests = 0;
 
   constructor(options: ScriptedLlmOptions) {
     this.#options = options;
@@ -56,16 +69,21 @@ export class ScriptedLlm implements LlmProvider {
 
   async *stream(request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {
     const { clock } = this.#options;
+    const number = ++this.#requests;
     const lastUser = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const fault: LlmFault | undefined =
+      this.#options.failWith !== undefined ? { failAfterTokens: 0, message: this.#options.failWith } : this.#options.faults?.(number);
     try {
       await sleep(clock, delayMs(this.#options.timeToFirstTokenMs ?? 300), signal);
-      if (this.#options.failWith !== undefined) {
-        yield { type: 'end', reason: 'error', error: new ProviderError(this.name, 'server', this.#options.failWith) };
-        return;
-      }
       const tokens = tokenize(this.replyTo(lastUser));
-      for (let i = 0; i < tokens.length; i++) {
+      for (let i = 0; i <= tokens.length; i++) {
+        if (fault?.failAfterTokens === i) {
+          yield { type: 'end', reason: 'error', error: new ProviderError(this.name, 'server', fault.message ?? 'scripted failure') };
+          return;
+        }
+        if (i === tokens.length) break;
         if (i > 0) await sleep(clock, delayMs(this.#options.tokenIntervalMs ?? 20), signal);
+        if (fault?.stallAfterTokens === i && i > 0) await sleep(clock, fault.stallMs ?? 0, signal);
         yield { type: 'token', text: tokens[i]! };
       }
       yield { type: 'end', reason: 'stop' };

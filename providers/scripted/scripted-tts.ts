@@ -26,6 +26,8 @@ export interface ScriptedTtsOptions {
   readonly clearAckMs?: number;
   /** Fail every flush with this message instead of speaking. */
   readonly failWith?: string;
+  /** A failure message for flush number `flush` (from 1 over the provider's life), if it fails. */
+  readonly failFlush?: (flush: number) => string | undefined;
   /** Produce PCM samples (silence-free tones are not needed in the symbolic world). Default false. */
   readonly pcm?: boolean;
   readonly name?: string;
@@ -39,11 +41,18 @@ export class ScriptedTts implements TtsProvider {
   readonly name: string;
   readonly sampleRate: number;
   readonly #options: ScriptedTtsOptions;
+  #flushes = 0;
 
   constructor(options: ScriptedTtsOptions) {
     this.#options = options;
     this.name = options.name ?? 'scripted-tts';
     this.sampleRate = options.sampleRate ?? 16000;
+  }
+
+  /** Counts a flush and says whether (and how) it fails. */
+  failureOfNextFlush(): string | undefined {
+    const flush = ++this.#flushes;
+    return this.#options.failWith ?? this.#options.failFlush?.(flush);
   }
 
   /** Length of the audio for `text`, in ms. */
@@ -64,8 +73,8 @@ class ScriptedTtsSession implements TtsSession {
   readonly #sampleRate: number;
   readonly #listeners = new Listeners<TtsEvent>();
   #text = '';
-  /** Flushed texts waiting their turn; the first is being spoken. */
-  #jobs: string[] = [];
+  /** Flushed texts waiting their turn, with their failure if they fail; the first is being spoken. */
+  #jobs: { readonly text: string; readonly failure: string | undefined }[] = [];
   #timer: TimerHandle | undefined;
   #clearAck: TimerHandle | undefined;
   #closed = false;
@@ -87,7 +96,7 @@ class ScriptedTtsSession implements TtsSession {
 
   flush(): void {
     if (this.#closed) return;
-    this.#jobs.push(this.#text);
+    this.#jobs.push({ text: this.#text, failure: this.#tts.failureOfNextFlush() });
     this.#text = '';
     if (this.#jobs.length === 1 && this.#clearAck === undefined) this.#startJob();
   }
@@ -116,13 +125,13 @@ class ScriptedTtsSession implements TtsSession {
   }
 
   #startJob(): void {
-    const text = this.#jobs[0]!;
+    const { text, failure } = this.#jobs[0]!;
     const startMs = this.#clock.now();
     const firstByteMs = startMs + delayMs(this.#options.timeToFirstByteMs ?? 150);
-    if (this.#options.failWith !== undefined) {
+    if (failure !== undefined) {
       this.#at(firstByteMs, () => {
         this.#jobs = [];
-        this.#listeners.emit({ type: 'error', error: new ProviderError(this.#tts.name, 'server', this.#options.failWith!) });
+        this.#listeners.emit({ type: 'error', error: new ProviderError(this.#tts.name, 'server', failure) });
       });
       return;
     }

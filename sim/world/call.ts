@@ -1,0 +1,230 @@
+import { VirtualClock } from '../../core/clock/virtual-clock.js';
+import { RandomStreams, type Random } from '../../core/random/random.js';
+import { AgentSession } from '../../core/session/agent-session.js';
+import type { TraceEvent } from '../../core/trace/events.js';
+import { ScriptedLlm, type LlmFault } from '../../providers/scripted/scripted-llm.js';
+import { ScriptedTts } from '../../providers/scripted/scripted-tts.js';
+import type { AgentConfig, LlmSpec, TtsSpec } from '../config/model.js';
+import { draw, fixed } from '../distribution.js';
+import type { Scenario, TextMatcher } from '../scenario/model.js';
+import { WorldEvents } from './anchors.js';
+import { Link, LossProcess } from './channel.js';
+import { Ear } from './ear.js';
+import { Microphone } from './mic.js';
+import type { Sound } from './sound.js';
+import { SimulatedStt } from './stt-sensor.js';
+import { ScriptedUser, type ExecutedAction, type UnrunAction } from './user.js';
+import { SimulatedVad } from './vad-sensor.js';
+
+/** How long the agent must stay idle after the script ends before the call is over. */
+const SETTLE_MS = 1500;
+
+/** Everything that happened in one simulated call. */
+export interface CallResult {
+  readonly scenario: Scenario;
+  readonly config: AgentConfig;
+  readonly seed: number;
+  /** The trace: the agent's events and the world's ground truth. */
+  readonly events: readonly TraceEvent[];
+  /** Every sound at the microphone (ground truth). */
+  readonly sounds: readonly Sound[];
+  /** Spurious VAD detections the sensor model produced (no real sound). */
+  readonly falseAlarms: readonly { readonly startMs: number; readonly endMs: number }[];
+  readonly actions: readonly ExecutedAction[];
+  readonly unrun: readonly UnrunAction[];
+  readonly endMs: number;
+  readonly endReason: 'script_done' | 'hangup' | 'max_duration';
+}
+
+/** Runs `scenario` against the agent `config` in the symbolic world with `seed`. */
+export async function runCall(scenario: Scenario, config: AgentConfig, seed: number): Promise<CallResult> {
+  const clock = new VirtualClock();
+  const streams = new RandomStreams(seed);
+  const { channel } = scenario;
+  const { stt: sttSpec, llm: llmSpec, tts: ttsSpec } = config.providers;
+
+  const stt = new SimulatedStt(clock, sttSpec, streams.stream('stt'));
+  const session = new AgentSession({
+    clock,
+    stt,
+    llm: simulatedLlm(clock, scenario, llmSpec, streams.stream('llm')),
+    tts: simulatedTts(clock, ttsSpec, streams.stream('tts')),
+    endpointer: config.endpointer,
+    interruption: config.interruption,
+    sentenceBuffer: config.sentenceBuffer,
+  });
+  const { trace } = session;
+
+  let soundIds = 0;
+  const nextSoundId = (): number => ++soundIds;
+  const noise = noiseEffects(channel.noiseDb, scenario.voice.levelDb);
+  const vadSpec = { ...config.vad, falseAlarmsPerMinute: config.vad.falseAlarmsPerMinute + noise.falseAlarmsPerMinute };
+  const vad = new SimulatedVad(clock, vadSpec, streams.stream('vad'), (event) => session.handleVad(event));
+  const mic = new Microphone({
+    clock,
+    trace,
+    vad,
+    vadSpec,
+    stt: stt.session,
+    transcribeAboveDb: sttSpec.transcribeAboveDb,
+    wordErrorRate: Math.min(1, sttSpec.wordErrorRate + noise.wordErrorRate),
+    uplink: new Link(clock, channel.uplinkMs, channel.jitterMs, streams.stream('uplink')),
+    loss: channel.loss ? new LossProcess(channel.loss.rate, channel.loss.burstMs, streams.stream('loss')) : undefined,
+    random: { vad: streams.stream('vad-miss'), stt: streams.stream('stt-errors') },
+  });
+  const events = new WorldEvents();
+  new Ear({
+    clock,
+    trace,
+    playout: session.playout,
+    downlink: new Link(clock, channel.downlinkMs, channel.jitterMs, streams.stream('downlink')),
+    events,
+    mic,
+    echo: channel.echo,
+    agentLevelDb: ttsSpec.levelDb,
+    agentCharsPerSecond: ttsSpec.charsPerSecond,
+    random: streams.stream('echo'),
+    nextSoundId,
+  });
+  trace.subscribe((event) => {
+    if (event.type === 'endpoint.end') events.record('endpoint', event.t);
+  });
+  const falseAlarms = scheduleFalseAlarms(clock, vad, vadSpec.falseAlarmsPerMinute, scenario.maxDurationMs, streams.stream('vad-false'));
+
+  let endReason: CallResult['endReason'] = 'max_duration';
+  let finished = false;
+  let endMs = scenario.maxDurationMs;
+  const finish = (reason: CallResult['endReason']): void => {
+    if (finished) return;
+    finished = true;
+    endReason = reason;
+    endMs = clock.now();
+    void session.close(reason === 'hangup' ? 'user hung up' : 'call over');
+  };
+  let scriptDone: 'script_done' | 'hangup' | undefined;
+  let settleTimer: ReturnType<typeof clock.setTimeout> | undefined;
+  const checkSettled = (): void => {
+    if (settleTimer !== undefined) clock.clearTimeout(settleTimer);
+    settleTimer = undefined;
+    if (scriptDone === 'script_done' && session.state === 'listening') {
+      settleTimer = clock.setTimeout(() => finish('script_done'), SETTLE_MS);
+    }
+  };
+  trace.subscribe((event) => {
+    if (event.type === 'session.state') checkSettled();
+  });
+  const user = new ScriptedUser({
+    clock,
+    scenario,
+    mic,
+    events,
+    nextSoundId,
+    onDone: (reason) => {
+      scriptDone = reason;
+      if (reason === 'hangup') finish('hangup');
+      else checkSettled();
+    },
+  });
+
+  await session.start();
+  if (scenario.agent.greeting) session.say(scenario.agent.greeting);
+  user.start();
+  while (!finished && clock.now() < scenario.maxDurationMs) {
+    await clock.runUntil(Math.min(scenario.maxDurationMs, clock.now() + 1000));
+  }
+  if (!finished) finish('max_duration');
+  await clock.runUntil(clock.now());
+
+  return {
+    scenario,
+    config,
+    seed,
+    events: trace.events,
+    sounds: mic.sounds,
+    falseAlarms: falseAlarms.filter((a) => a.startMs < endMs),
+    actions: user.executed,
+    unrun: user.unrun(),
+    endMs,
+    endReason,
+  };
+}
+
+function simulatedLlm(clock: VirtualClock, scenario: Scenario, spec: LlmSpec, random: Random): ScriptedLlm {
+  return new ScriptedLlm({
+    clock,
+    name: `sim-${spec.profile}`,
+    replies: scenario.agent.replies.map((r) => ({ when: toMatcher(r.when), say: r.say })),
+    defaultReply: scenario.agent.defaultReply,
+    timeToFirstTokenMs: () => draw(spec.timeToFirstTokenMs, random),
+    tokenIntervalMs: () => 1000 / Math.max(1, draw(spec.tokensPerSecond, random)),
+    faults: (request): LlmFault | undefined => {
+      if (spec.failRequests.includes(request) || (spec.errorRate > 0 && random.chance(spec.errorRate))) {
+        return { failAfterTokens: 0, message: 'simulated LLM error (HTTP 500)' };
+      }
+      if (spec.stall && random.chance(spec.stall.probability)) {
+        return { stallAfterTokens: spec.stall.afterTokens, stallMs: draw(spec.stall.durationMs, random) };
+      }
+      return undefined;
+    },
+  });
+}
+
+function simulatedTts(clock: VirtualClock, spec: TtsSpec, random: Random): ScriptedTts {
+  return new ScriptedTts({
+    clock,
+    name: `sim-${spec.profile}`,
+    timeToFirstByteMs: () => draw(spec.timeToFirstByteMs, random),
+    msPerChar: 1000 / spec.charsPerSecond,
+    chunkMs: spec.chunkMs,
+    realtimeFactor: spec.realtimeFactor,
+    alignment: spec.alignment,
+    levelDb: spec.levelDb,
+    clearAckMs: draw(spec.clearAckMs ?? fixed(20), random),
+    failFlush: (flush) =>
+      spec.failRequests.includes(flush) || (spec.errorRate > 0 && random.chance(spec.errorRate)) ? 'simulated TTS error (socket closed 1011)' : undefined,
+  });
+}
+
+/** Substring matchers are case-insensitive strings; patterns become RegExps. */
+function toMatcher(matcher: TextMatcher): string | RegExp {
+  return 'substring' in matcher ? matcher.substring : new RegExp(matcher.pattern, matcher.flags);
+}
+
+/**
+ * A crude model of background noise: as the speech-to-noise ratio falls below 25 dB the VAD
+ * raises false alarms and the STT makes more errors.
+ */
+function noiseEffects(noiseDb: number | undefined, speechDb: number): { falseAlarmsPerMinute: number; wordErrorRate: number } {
+  if (noiseDb === undefined) return { falseAlarmsPerMinute: 0, wordErrorRate: 0 };
+  const snr = speechDb - noiseDb;
+  return {
+    falseAlarmsPerMinute: Math.max(0, 25 - snr) * 0.4,
+    wordErrorRate: Math.max(0, 20 - snr) * 0.01,
+  };
+}
+
+/** Spurious detections: a Poisson process of short bursts only the VAD hears. */
+function scheduleFalseAlarms(
+  clock: VirtualClock,
+  vad: SimulatedVad,
+  perMinute: number,
+  untilMs: number,
+  random: Random,
+): { startMs: number; endMs: number }[] {
+  const alarms: { startMs: number; endMs: number }[] = [];
+  if (perMinute <= 0) return alarms;
+  const meanGapMs = 60_000 / perMinute;
+  let t = 0;
+  let id = -1;
+  for (;;) {
+    t += -meanGapMs * Math.log(1 - random.float());
+    if (t >= untilMs) break;
+    const startMs = t;
+    const endMs = t + random.uniform(80, 400);
+    const piece = id--;
+    alarms.push({ startMs, endMs });
+    clock.setTimeout(() => vad.soundOn(piece, -30), startMs);
+    clock.setTimeout(() => vad.soundOff(piece), endMs);
+  }
+  return alarms;
+}
