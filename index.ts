@@ -50,6 +50,7 @@ export {
   DEFAULT_BACKCHANNELS,
   classifyOverlap,
   resolveInterruptionConfig,
+  wordsOf,
   type InterruptionConfig,
   type InterruptionOptions,
   type OverlapObservation,

@@ -41,7 +41,13 @@ describe('HeuristicCompleteness', () => {
     ['and then I\u2026', 'incomplete', 'trails off'],
     // A trailing bare subject pronoun is not among the incomplete endings: no sign either way.
     ['and then I', 'uncertain', 'no sign either way'],
-    ['Turn it on.', 'uncertain', '"on" may be a particle'],
+    ['Turn it on.', 'uncertain', '"on" may end the sentence'],
+    ['I like that.', 'uncertain', '"that" may end the sentence'],
+    ['I like that', 'incomplete', 'ends with the determiner "that"'],
+    ['Where are you from?', 'complete', 'a question'],
+    ['What is it for?', 'complete', 'a question'],
+    ['Is that it?', 'complete', 'a question'],
+    ['And then?', 'incomplete', 'ends with the conjunction "then"'],
     ['Turn it on', 'incomplete', 'ends with the preposition "on"'],
     ['I think so.', 'complete', 'ends with "think so"'],
     ['I hope so', 'complete', 'ends with "hope so"'],
@@ -65,7 +71,7 @@ describe('HeuristicCompleteness', () => {
     ['So I was thinking uh', 'incomplete', 'ends with the filler "uh"'],
     ['Hmm.', 'incomplete', 'ends with the filler "hmm"'],
     ['Come over', 'incomplete', 'ends with the preposition "over"'],
-    ['Come over!', 'uncertain', '"over" may be a particle'],
+    ['Come over!', 'uncertain', '"over" may end the sentence'],
     ['What about', 'incomplete', 'ends with the preposition "about"'],
 
     // Trailing phrases.

@@ -24,8 +24,17 @@ const TRAILING_INCOMPLETE: ReadonlyMap<string, string> = new Map([
   ...words('filler', 'um umm uh uhh er erm hmm mm ah eh'),
 ]);
 
-/** Trailing words that are also verb particles ("turn it on"): incomplete only without a full stop. */
-const PARTICLES = new Set(['on', 'in', 'over', 'around', 'through', 'by', 'about', 'near', 'under']);
+/**
+ * Trailing words that can also end a sentence: verb particles ("turn it on") and determiners
+ * used as pronouns ("I like that"). With terminal punctuation they leave the verdict open.
+ */
+const AMBIGUOUS_ENDINGS = new Set([
+  'on', 'in', 'over', 'around', 'through', 'by', 'about', 'near', 'under',
+  'that', 'this', 'these', 'those', 'her', 'his', 'its', 'some', 'any', 'each', 'another', 'no',
+]);
+
+/** Kinds of trailing word a question mark overrides ("Where are you from?", "Is that it?"). */
+const QUESTION_OVERRIDES = new Set(['preposition', 'determiner', 'auxiliary']);
 
 /** A subject pronoun before a trailing auxiliary makes a complete answer ("yes, I do"). */
 const SUBJECT_PRONOUNS = new Set(['i', 'you', 'we', 'they', 'he', 'she', 'it', 'that', 'there']);
@@ -72,6 +81,7 @@ export class HeuristicCompleteness implements CompletenessDetector {
     const text = normalizeTranscript(transcript);
     if (text === '') return { completeness: 'uncertain', why: 'nothing transcribed yet' };
     const terminated = /[.!?。！？]["'”’)\]]*$/.test(transcript.trim());
+    const question = /[?？]["'”’)\]]*$/.test(transcript.trim());
     for (const ending of COMPLETE_ENDINGS) {
       if (text === ending || text.endsWith(` ${ending}`)) return { completeness: 'complete', why: `ends with "${ending}"` };
     }
@@ -89,7 +99,8 @@ export class HeuristicCompleteness implements CompletenessDetector {
     }
     const kind = TRAILING_INCOMPLETE.get(last);
     if (kind !== undefined) {
-      if (terminated && PARTICLES.has(last)) return { completeness: 'uncertain', why: `"${last}" may be a particle` };
+      if (question && QUESTION_OVERRIDES.has(kind)) return { completeness: 'complete', why: 'a question' };
+      if (terminated && AMBIGUOUS_ENDINGS.has(last)) return { completeness: 'uncertain', why: `"${last}" may end the sentence` };
       return { completeness: 'incomplete', why: `ends with the ${kind} "${last}"` };
     }
     const trimmed = transcript.trim();

@@ -1,6 +1,11 @@
 import type { OverlapKind } from '../trace/events.js';
 import { normalizeTranscript } from '../endpointer/completeness.js';
 
+/** Normalised words of a text, as the policy compares them ("Uh-huh, yeah." → uh, huh, yeah). */
+export function wordsOf(text: string): string[] {
+  return normalizeTranscript(text.replace(/-/g, ' ')).split(' ').filter((w) => w !== '');
+}
+
 /** The default backchannel lexicon: sounds of listening, not bids for the turn. */
 export const DEFAULT_BACKCHANNELS: readonly string[] = [
   'mhm', 'mm-hmm', 'mm hmm', 'mm', 'hmm', 'uh-huh', 'uh huh', 'yeah', 'yes', 'yep', 'yup', 'right', 'okay', 'ok',
@@ -52,7 +57,7 @@ export function resolveInterruptionConfig(options: InterruptionOptions = {}): In
     minDurationMs: options.minDurationMs ?? 500,
     minWords: options.minWords ?? 1,
     backchannels: (options.backchannels ?? DEFAULT_BACKCHANNELS)
-      .map((phrase) => normalizeTranscript(phrase.replace(/-/g, ' ')).split(' ').filter((w) => w !== ''))
+      .map(wordsOf)
       .filter((phrase) => phrase.length > 0)
       .sort((a, b) => b.length - a.length),
     backchannelMaxMs: options.backchannelMaxMs ?? 1200,
@@ -95,7 +100,7 @@ export type OverlapVerdict =
  */
 export function classifyOverlap(observation: OverlapObservation, config: InterruptionConfig): OverlapVerdict {
   const { speechMs, ended, levelDb, referenceLevelDb, agentWords } = observation;
-  const words = observation.words.flatMap((w) => normalizeTranscript(w.replace(/-/g, ' ')).split(' ')).filter((w) => w !== '');
+  const words = observation.words.flatMap(wordsOf);
 
   const echoLevel =
     config.echoMaxGainDb !== null &&

@@ -3,7 +3,7 @@ import type { Clock, TimerHandle } from '../clock/clock.js';
 import { normalizeTranscript } from '../endpointer/completeness.js';
 import { FusionEndpointer, type Endpointer, type EndpointerDecision, type EndpointerOptions } from '../endpointer/endpointer.js';
 import { OverlapTracker, type OverlapOutcome } from '../interruption/overlap-tracker.js';
-import { resolveInterruptionConfig, type InterruptionConfig, type InterruptionOptions } from '../interruption/policy.js';
+import { resolveInterruptionConfig, wordsOf, type InterruptionConfig, type InterruptionOptions } from '../interruption/policy.js';
 import { PlayoutBuffer, type PlayoutBufferOptions, type PlayoutEvent } from '../playout/playout-buffer.js';
 import { SentenceBuffer, type SentenceBufferOptions } from '../text/sentence-buffer.js';
 import type { AbortCause, SessionState } from '../trace/events.js';
@@ -340,7 +340,7 @@ export class AgentSession {
     const speech = this.#speech!;
     const now = this.#clock.now();
     const reference = this.#lastAgentAudio && (this.playout.playing || now <= this.#lastAgentAudio.untilMs) ? this.#lastAgentAudio.levelDb : undefined;
-    const agentWords = new Set(normalizeTranscript(this.playout.fullText()).split(' ').filter((w) => w !== ''));
+    const agentWords = new Set(wordsOf(this.playout.fullText()));
     this.#overlap = new OverlapTracker(
       this.#clock,
       this.#interruption,
