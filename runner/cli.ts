@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { runCommand } from './run-command.js';
+import { UsageError } from './usage.js';
 
 /** Exit codes: 0 all passed, 1 an assertion or gate failed, 2 bad input or usage. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -10,6 +11,7 @@ Usage: parley <command> [options]
 
 Commands:
   run <files or dirs...>   run scenario files on the simulator and write a report
+                           (parley run --help for its options)
   help                     show this help
 
 Options:
@@ -18,10 +20,7 @@ Options:
 
 Exit codes: 0 all passed, 1 an assertion or gate failed, 2 bad input or usage.`;
 
-/** Thrown for bad input or usage: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -41,14 +40,8 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
       return EXIT.ok;
     }
     switch (command) {
-      case 'run': {
-        const { values } = parseArgs({ args: [...rest], options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-        if (values.help) {
-          out.write(`${USAGE}\n`);
-          return EXIT.ok;
-        }
-        throw new UsageError('parley run: the simulator is not built yet');
-      }
+      case 'run':
+        return await runCommand(rest, out, err);
       default:
         throw new UsageError(`unknown command "${command}" (try: parley --help)`);
     }

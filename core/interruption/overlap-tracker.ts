@@ -64,6 +64,32 @@ export class OverlapTracker {
     return this.#echoLikely;
   }
 
+  /** Whether sound at `levelDb` is no louder than the agent's echo would be. */
+  explainedByEcho(levelDb: number | undefined): boolean {
+    const reference = this.#start.referenceLevelDb;
+    const gain = this.#config.echoMaxGainDb;
+    return levelDb === undefined || (reference !== undefined && gain !== null && levelDb <= reference + gain);
+  }
+
+  /**
+   * Concludes the overlap as the agent's echo: a louder voice joined at `louderOnsetMs`, and it
+   * is a new overlap of its own.
+   */
+  endAsEcho(louderOnsetMs: number): void {
+    if (this.#decided) return;
+    this.#decided = true;
+    this.dispose();
+    const speechMs = Math.max(0, this.#clock.now() - this.#start.onsetMs);
+    this.#onVerdict({
+      kind: 'echo',
+      why: 'no louder than the agent\'s own audio until a louder voice joined',
+      onsetMs: this.#start.onsetMs,
+      speechMs,
+      words: this.#words,
+      speechEndMs: Math.min(this.#speechEndMs ?? louderOnsetMs, louderOnsetMs),
+    });
+  }
+
   /** Runs the policy on what is known at first. */
   begin(): void {
     this.#evaluate();

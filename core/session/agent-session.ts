@@ -144,6 +144,10 @@ export class AgentSession {
     if (event.type === 'speech_start') {
       this.#userSpeaking = true;
       this.trace.emit('vad.speech_start', { onsetMs: event.onsetMs, ...(event.levelDb !== undefined ? { levelDb: event.levelDb } : {}) });
+      if (this.#overlap?.echoLikely && !this.#overlap.explainedByEcho(event.levelDb)) {
+        // A voice louder than the echo joins: the echo episode is over, and this is a new overlap.
+        this.#overlap.endAsEcho(event.onsetMs - OVERLAP_WORD_SLACK_MS);
+      }
       if (this.#overlap) {
         // More speech (or a louder voice) before the verdict: the same overlap goes on.
         this.#overlap.onSpeechStart(event.levelDb);
@@ -386,8 +390,8 @@ export class AgentSession {
       this.#bargeIn(outcome);
       return;
     }
-    // Not a bid for the turn: forget its words and carry on talking.
-    this.#transcript.discardBefore(this.#clock.now());
+    // Not a bid for the turn: forget its words (late results included) and carry on talking.
+    this.#transcript.discardBefore(outcome.speechEndMs ?? this.#clock.now());
     if (!this.#speech) return; // the agent finished while the verdict was pending
     if (this.#state === 'interrupted') {
       this.#setState(this.playout.playing || this.#speech.everPlayed ? 'speaking' : 'thinking', `${outcome.kind} ignored`);

@@ -417,10 +417,20 @@ export function loadYaml<S extends z.ZodType>(file: string, text: string, schema
 // ---------------------------------------------------------------------------------------------
 // Keyed unions
 
-/** Output of {@link keyedUnion}: a mapping with exactly one of the branch keys. */
-export type KeyedOutput<T extends Readonly<Record<string, z.ZodType>>> = { [K in keyof T]: { [P in K]: z.output<T[K]> } }[keyof T];
+/** Extra keys a branch of a {@link keyedUnion} allows beside its discriminating key. */
+export type KeyedExtras<T> = { readonly [K in keyof T]?: z.ZodRawShape };
+
+type ExtrasOutput<S> = S extends z.ZodRawShape ? z.output<z.ZodObject<S>> : unknown;
+type ExtrasInput<S> = S extends z.ZodRawShape ? z.input<z.ZodObject<S>> : unknown;
+
+/** Output of {@link keyedUnion}: a mapping with exactly one of the branch keys (and that branch's extras). */
+export type KeyedOutput<T extends Readonly<Record<string, z.ZodType>>, E extends KeyedExtras<T> = {}> = {
+  [K in keyof T]: { [P in K]: z.output<T[K]> } & ExtrasOutput<E[K]>;
+}[keyof T];
 /** Input of {@link keyedUnion}. */
-export type KeyedInput<T extends Readonly<Record<string, z.ZodType>>> = { [K in keyof T]: { [P in K]: z.input<T[K]> } }[keyof T];
+export type KeyedInput<T extends Readonly<Record<string, z.ZodType>>, E extends KeyedExtras<T> = {}> = {
+  [K in keyof T]: { [P in K]: z.input<T[K]> } & ExtrasInput<E[K]>;
+}[keyof T];
 
 /** Options of {@link keyedUnion}. */
 export interface KeyedUnionOptions {
@@ -438,12 +448,16 @@ export interface KeyedUnionOptions {
  * otherwise one message: `unknown action "sey" (did you mean "say"?)`,
  * `expected exactly one action, got "say" and "pause"`, or
  * `expected one of the actions: say, pause, got "hello"`.
+ * A branch may allow options beside its key with `extras`, e.g.
+ * `extras: { say: { at: anchorSchema.optional() } }` accepts `{say: "hi", at: "endpoint"}`.
  */
-export function keyedUnion<const T extends Readonly<Record<string, z.ZodType>>>(
+export function keyedUnion<const T extends Readonly<Record<string, z.ZodType>>, const E extends KeyedExtras<T> = {}>(
   branches: T,
-  options: KeyedUnionOptions = {},
-): z.ZodType<KeyedOutput<T>, KeyedInput<T>> {
+  options: KeyedUnionOptions & { readonly extras?: E } = {},
+): z.ZodType<KeyedOutput<T, E>, KeyedInput<T, E>> {
   const keys = Object.keys(branches);
+  const extras = (options.extras ?? {}) as Readonly<Record<string, z.ZodRawShape | undefined>>;
+  const extraKeys = new Set(Object.values(extras).flatMap((shape) => Object.keys(shape ?? {})));
   const noun = options.noun ?? 'key';
   const expected = `one of the ${options.plural ?? `${noun}s`}: ${keys.join(', ')}`;
   const message = (input: unknown): string => {
@@ -451,23 +465,24 @@ export function keyedUnion<const T extends Readonly<Record<string, z.ZodType>>>(
       const present = Object.keys(input);
       const known = present.filter((k) => keys.includes(k));
       if (known.length > 1) return `expected exactly one ${noun}, got ${known.map((k) => JSON.stringify(k)).join(' and ')}`;
-      const stray = present.find((k) => !keys.includes(k));
+      const stray = present.find((k) => !keys.includes(k) && !extraKeys.has(k));
       if (known.length === 0 && stray !== undefined) {
         const unknown = unknownName(noun, stray, keys);
         return unknown.includes('did you mean') ? unknown : `${unknown}; expected ${expected}`;
       }
+      if (known.length === 0) return `expected ${expected} (with ${present.map((k) => JSON.stringify(k)).join(', ')})`;
     }
     return `expected ${expected}, got ${showValue(input)}`;
   };
-  const options_ = keys.map((key) => z.strictObject({ [key]: branches[key] as z.ZodType }));
+  const options_ = keys.map((key) => z.strictObject({ [key]: branches[key] as z.ZodType, ...(extras[key] ?? {}) }));
   const [first, ...rest] = options_;
   if (!first) throw new Error('keyedUnion needs at least one branch');
   const union = expecting(
     z.union([first, ...rest], { error: (issue) => (issue.code === 'invalid_union' ? message(issue.input) : undefined) }),
     expected,
   );
-  // The union of single-key objects is built from runtime keys, so its static type is spelled out here.
-  return union as unknown as z.ZodType<KeyedOutput<T>, KeyedInput<T>>;
+  // The union of objects is built from runtime keys, so its static type is spelled out here.
+  return union as unknown as z.ZodType<KeyedOutput<T, E>, KeyedInput<T, E>>;
 }
 
 /** Also exported for schema authors: wording helpers and the error map used by {@link loadYaml}. */

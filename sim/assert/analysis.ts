@@ -1,0 +1,291 @@
+import type { EndpointReason, TraceEvent, TraceEventOf } from '../../core/trace/events.js';
+import type { Sound } from '../world/sound.js';
+import type { CallResult } from '../world/call.js';
+
+/** A user turn as scripted and as it happened: speech segments and the pauses between them. */
+export interface UserTurn {
+  readonly index: number;
+  readonly startMs: number;
+  /** End of the turn's last word. */
+  readonly endMs: number;
+  readonly text: string;
+  readonly segments: readonly { readonly startMs: number; readonly endMs: number }[];
+  /** Hesitations: silences between the turn's segments. */
+  readonly pauses: readonly { readonly startMs: number; readonly endMs: number }[];
+}
+
+/** An agent utterance as the user heard it. */
+export interface HeardSpeech {
+  readonly speech: number;
+  /** The user turn it answers (0: not a reply, e.g. a greeting). */
+  readonly turn: number;
+  readonly firstAudioMs: number;
+  /** Intervals during which it was audible at the user's ear. */
+  readonly audible: readonly { readonly startMs: number; readonly endMs: number }[];
+}
+
+/** One user turn as the agent detected and answered it (an end-of-turn decision). */
+export interface TurnReport {
+  readonly index: number;
+  readonly userSpeechEndMs: number | null;
+  readonly endpointMs: number;
+  readonly endpointReason: EndpointReason;
+  readonly llmFirstTokenMs: number | null;
+  readonly ttsFirstByteMs: number | null;
+  /** First audio of the answer at the user's ear. */
+  readonly agentAudioStartMs: number | null;
+  readonly voiceToVoiceMs: number | null;
+  readonly eouDelayMs: number | null;
+  readonly interrupted: boolean;
+}
+
+/** What a sound heard while the agent talked was, and what the agent did about it. */
+export type OverlapKindName = 'bargeIn' | 'backchannel' | 'echo' | 'noise';
+
+export interface OverlapReport {
+  readonly atMs: number;
+  /** What it really was. */
+  readonly kind: OverlapKindName;
+  /** The agent's action: `stop`, `resume` (after pausing), `ignore`, or `none` (never noticed). */
+  readonly decision: 'stop' | 'resume' | 'ignore' | 'none';
+  /** What the agent took it for, if it noticed. */
+  readonly classifiedAs: OverlapKindName | null;
+  /** From its onset until the agent's audio stopped for good at the ear (null: it never stopped for it). */
+  readonly stopLatencyMs: number | null;
+  /** How long the agent's audio was paused for it before resuming. */
+  readonly pauseMs: number | null;
+  readonly speech: number;
+  readonly text: string;
+  /** The line of the scenario's action that made it, if any. */
+  readonly line: number | null;
+}
+
+/** The ground truth of a call set against what the agent did. */
+export interface CallAnalysis {
+  readonly userTurns: readonly UserTurn[];
+  readonly speeches: readonly HeardSpeech[];
+  readonly turns: readonly TurnReport[];
+  readonly overlaps: readonly OverlapReport[];
+  /** Agent utterances that started while the user was mid-turn. */
+  readonly takeovers: readonly { readonly atMs: number; readonly speech: number; readonly turn: number; readonly pause: { startMs: number; endMs: number } | null }[];
+  /** Longest time user speech and agent audio were heard at once. */
+  readonly longestOverlapMs: number;
+  /** What the agent said that the user heard, utterance by utterance. */
+  readonly agentHeard: readonly string[];
+  readonly failedTurns: readonly TraceEventOf<'turn.failed'>[];
+}
+
+const KIND_NAMES: Record<string, OverlapKindName> = { barge_in: 'bargeIn', backchannel: 'backchannel', echo: 'echo', noise: 'noise' };
+
+/** Analyses a call: user turns, what the agent answered and when, and every overlap. */
+export function analyseCall(call: CallResult): CallAnalysis {
+  const events = call.events;
+  const userTurns = collectUserTurns(call);
+  const speeches = collectSpeeches(events);
+  const turns = collectTurns(events, call.sounds, speeches);
+  return {
+    userTurns,
+    speeches,
+    turns,
+    overlaps: collectOverlaps(events, call.sounds, speeches, call.scenario.user.map((a) => a.source.line)),
+    takeovers: collectTakeovers(userTurns, speeches),
+    longestOverlapMs: longestOverlap(call.sounds, speeches),
+    agentHeard: events.flatMap((e) => (e.type === 'history.commit' && e.role === 'assistant' ? [e.text] : [])),
+    failedTurns: events.filter((e): e is TraceEventOf<'turn.failed'> => e.type === 'turn.failed'),
+  };
+}
+
+/**
+ * Groups the user's speech into turns: a turn starts with speech that is timed (`at`) or that
+ * follows a `silence`; untimed speech after a `pause` continues the turn. Backchannels and
+ * noise are not turns.
+ */
+function collectUserTurns(call: CallResult): UserTurn[] {
+  const turns: { startMs: number; endMs: number; texts: string[]; segments: { startMs: number; endMs: number }[] }[] = [];
+  let open = false;
+  for (const action of call.actions) {
+    if (action.kind === 'silence' || action.kind === 'hangup') {
+      open = false;
+      continue;
+    }
+    if (action.kind !== 'say' && action.kind !== 'filler') continue;
+    const current = turns.at(-1);
+    if (!open || action.timed || !current) {
+      turns.push({ startMs: action.startMs, endMs: action.endMs, texts: [action.text ?? ''], segments: [{ startMs: action.startMs, endMs: action.endMs }] });
+      open = true;
+      continue;
+    }
+    current.endMs = action.endMs;
+    current.texts.push(action.text ?? '');
+    current.segments.push({ startMs: action.startMs, endMs: action.endMs });
+  }
+  return turns.map((t, i) => ({
+    index: i + 1,
+    startMs: t.startMs,
+    endMs: t.endMs,
+    text: t.texts.join(' '),
+    segments: t.segments,
+    pauses: t.segments.slice(1).map((s, k) => ({ startMs: t.segments[k]!.endMs, endMs: s.startMs })).filter((p) => p.endMs > p.startMs),
+  }));
+}
+
+function collectSpeeches(events: readonly TraceEvent[]): HeardSpeech[] {
+  const replyTurn = new Map<number, number>();
+  const audible = new Map<number, { startMs: number; endMs: number }[]>();
+  let openStart: { speech: number; startMs: number } | undefined;
+  for (const e of events) {
+    if (e.type === 'llm.request') replyTurn.set(e.speech, e.turn);
+    if (e.type === 'ear.audio_start') openStart = { speech: e.speech, startMs: e.t };
+    if (e.type === 'ear.audio_stop' && openStart) {
+      const list = audible.get(openStart.speech) ?? [];
+      list.push({ startMs: openStart.startMs, endMs: e.t });
+      audible.set(openStart.speech, list);
+      openStart = undefined;
+    }
+  }
+  if (openStart) {
+    const list = audible.get(openStart.speech) ?? [];
+    list.push({ startMs: openStart.startMs, endMs: Infinity });
+    audible.set(openStart.speech, list);
+  }
+  return [...audible.entries()]
+    .map(([speech, intervals]) => ({ speech, turn: replyTurn.get(speech) ?? 0, firstAudioMs: intervals[0]!.startMs, audible: intervals }))
+    .sort((a, b) => a.firstAudioMs - b.firstAudioMs);
+}
+
+function collectTurns(events: readonly TraceEvent[], sounds: readonly Sound[], speeches: readonly HeardSpeech[]): TurnReport[] {
+  const userSpeech = sounds.filter((s) => s.kind === 'speech' || s.kind === 'filler');
+  const turns: TurnReport[] = [];
+  for (const end of events) {
+    if (end.type !== 'endpoint.end') continue;
+    // The reply: requested at the endpoint, or a speculative one committed then.
+    const reply = events.find(
+      (e) => e.t === end.t && ((e.type === 'llm.request' && !e.speculative && e.turn === end.turn) || e.type === 'llm.committed'),
+    ) as TraceEventOf<'llm.request'> | TraceEventOf<'llm.committed'> | undefined;
+    const speech = reply?.speech;
+    const lastWordEnd = userSpeech.filter((s) => (s.endMs ?? Infinity) <= end.t).at(-1)?.endMs ?? null;
+    const firstOf = <K extends 'llm.first_token' | 'tts.first_byte'>(type: K) =>
+      speech === undefined ? null : (events.find((e) => e.type === type && e.speech === speech)?.t ?? null);
+    const heard = speeches.find((s) => s.speech === speech);
+    const audioStart = heard?.firstAudioMs ?? null;
+    turns.push({
+      index: turns.length + 1,
+      userSpeechEndMs: round(lastWordEnd),
+      endpointMs: Math.round(end.t),
+      endpointReason: end.reason,
+      llmFirstTokenMs: round(firstOf('llm.first_token')),
+      ttsFirstByteMs: round(firstOf('tts.first_byte')),
+      agentAudioStartMs: round(audioStart),
+      voiceToVoiceMs: audioStart !== null && lastWordEnd !== null ? Math.round(audioStart - lastWordEnd) : null,
+      eouDelayMs: lastWordEnd !== null ? Math.round(end.t - lastWordEnd) : null,
+      interrupted: events.some((e) => e.type === 'interruption.classified' && e.speech === speech && e.kind === 'barge_in'),
+    });
+  }
+  return turns;
+}
+
+/**
+ * Every sound that began while the agent was audible, with the agent's decision: the
+ * interruption verdict whose episode (from its onset to the verdict) the sound reached the agent
+ * in. Verdicts no real sound explains (a VAD false alarm) are reported as noise.
+ */
+function collectOverlaps(events: readonly TraceEvent[], sounds: readonly Sound[], speeches: readonly HeardSpeech[], actionLines: readonly number[]): OverlapReport[] {
+  const verdicts = events.filter((e): e is TraceEventOf<'interruption.classified'> => e.type === 'interruption.classified');
+  const explained = new Set<TraceEventOf<'interruption.classified'>>();
+  const overlaps: OverlapReport[] = [];
+  for (const sound of sounds) {
+    const speech = speeches.find((s) => s.audible.some((a) => a.startMs <= sound.startMs && sound.startMs < a.endMs));
+    if (!speech) continue;
+    const arrived = sound.arrivedMs ?? sound.startMs;
+    const verdict = verdicts
+      .filter((v) => v.speech === speech.speech && v.onsetMs <= arrived + 1 && arrived <= v.t + 1)
+      .at(-1);
+    if (verdict) explained.add(verdict);
+    const kind: OverlapKindName = sound.kind === 'speech' || sound.kind === 'filler' ? 'bargeIn' : sound.kind;
+    const decision = verdict?.action ?? 'none';
+    overlaps.push({
+      atMs: Math.round(sound.startMs),
+      kind,
+      decision,
+      classifiedAs: verdict ? KIND_NAMES[verdict.kind]! : null,
+      ...ownTiming(stopTiming(speech, sound.startMs), kind, decision),
+      speech: speech.speech,
+      text: sound.kind === 'echo' ? '' : sound.text,
+      line: sound.action === undefined ? null : (actionLines[sound.action] ?? null),
+    });
+  }
+  for (const verdict of verdicts) {
+    if (explained.has(verdict)) continue;
+    const speech = speeches.find((s) => s.speech === verdict.speech);
+    overlaps.push({
+      atMs: Math.round(verdict.onsetMs),
+      kind: 'noise',
+      decision: verdict.action,
+      classifiedAs: KIND_NAMES[verdict.kind]!,
+      ...ownTiming(speech ? stopTiming(speech, verdict.onsetMs) : { stopLatencyMs: null, pauseMs: null }, 'noise', verdict.action),
+      speech: verdict.speech,
+      text: '',
+      line: null,
+    });
+  }
+  return overlaps.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
+ * Keeps the timing that belongs to this overlap: a stop latency for barge-ins (and for anything
+ * the agent stopped for), a pause only when the agent paused for it and resumed.
+ */
+function ownTiming(
+  timing: { stopLatencyMs: number | null; pauseMs: number | null },
+  kind: OverlapKindName,
+  decision: OverlapReport['decision'],
+): { stopLatencyMs: number | null; pauseMs: number | null } {
+  return {
+    stopLatencyMs: kind === 'bargeIn' || decision === 'stop' ? timing.stopLatencyMs : null,
+    pauseMs: decision === 'resume' || (kind === 'bargeIn' && decision !== 'stop') ? timing.pauseMs : null,
+  };
+}
+
+/**
+ * When the agent's audio stopped after `onsetMs`: for good (the utterance's last audible
+ * interval ended) or for a pause it resumed from.
+ */
+function stopTiming(speech: HeardSpeech, onsetMs: number): { stopLatencyMs: number | null; pauseMs: number | null } {
+  const index = speech.audible.findIndex((a) => a.endMs > onsetMs);
+  const interval = speech.audible[index];
+  if (!interval || !Number.isFinite(interval.endMs)) return { stopLatencyMs: null, pauseMs: null };
+  const next = speech.audible[index + 1];
+  if (next) return { stopLatencyMs: null, pauseMs: Math.round(next.startMs - interval.endMs) };
+  return { stopLatencyMs: Math.round(interval.endMs - onsetMs), pauseMs: null };
+}
+
+/** Agent utterances whose first audio came while the user was mid-turn. */
+function collectTakeovers(userTurns: readonly UserTurn[], speeches: readonly HeardSpeech[]): CallAnalysis['takeovers'] {
+  const takeovers: CallAnalysis['takeovers'][number][] = [];
+  for (const speech of speeches) {
+    const turn = userTurns.find((t) => t.startMs < speech.firstAudioMs && speech.firstAudioMs < t.endMs);
+    if (!turn) continue;
+    const pause = turn.pauses.find((p) => p.startMs <= speech.firstAudioMs && speech.firstAudioMs < p.endMs) ?? null;
+    takeovers.push({ atMs: Math.round(speech.firstAudioMs), speech: speech.speech, turn: turn.index, pause });
+  }
+  return takeovers;
+}
+
+/** Longest stretch during which user speech (not backchannels) and agent audio were both heard. */
+function longestOverlap(sounds: readonly Sound[], speeches: readonly HeardSpeech[]): number {
+  let longest = 0;
+  for (const sound of sounds) {
+    if (sound.kind !== 'speech' && sound.kind !== 'filler') continue;
+    const end = sound.endMs ?? sound.startMs;
+    for (const speech of speeches) {
+      for (const a of speech.audible) {
+        longest = Math.max(longest, Math.min(end, a.endMs) - Math.max(sound.startMs, a.startMs));
+      }
+    }
+  }
+  return Math.round(longest);
+}
+
+function round(value: number | null): number | null {
+  return value === null ? null : Math.round(value);
+}

@@ -1,0 +1,63 @@
+import type { CallResult } from '../world/call.js';
+import { analyseCall, type CallAnalysis, type OverlapReport, type TurnReport } from './analysis.js';
+import { evaluate, type AssertionResult } from './expectations.js';
+import { summarize, type Summary } from './stats.js';
+
+/** The metrics parley gates on, summarised over turns (and over seeds when merged). */
+export interface Metrics {
+  readonly voiceToVoiceMs: Summary;
+  readonly eouDelayMs: Summary;
+  readonly bargeInStopMs: Summary;
+}
+
+/** The outcome of one scenario run with one seed. */
+export interface ScenarioResult {
+  readonly name: string;
+  readonly file: string;
+  readonly category: string;
+  readonly seed: number;
+  readonly config: string;
+  readonly stack: { readonly stt: string; readonly llm: string; readonly tts: string };
+  readonly passed: boolean;
+  readonly durationMs: number;
+  readonly endReason: CallResult['endReason'];
+  readonly assertions: readonly AssertionResult[];
+  readonly turns: readonly TurnReport[];
+  readonly overlaps: readonly OverlapReport[];
+  readonly metrics: Metrics;
+}
+
+/** Judges a call: analysis, expectations and metrics. */
+export function judgeCall(call: CallResult): { result: ScenarioResult; analysis: CallAnalysis } {
+  const analysis = analyseCall(call);
+  const assertions = evaluate(call, analysis);
+  const { providers } = call.config;
+  return {
+    analysis,
+    result: {
+      name: call.scenario.name,
+      file: call.scenario.file,
+      category: call.scenario.category,
+      seed: call.seed,
+      config: call.config.name,
+      stack: { stt: providers.stt.profile, llm: providers.llm.profile, tts: providers.tts.profile },
+      passed: assertions.every((a) => a.passed),
+      durationMs: Math.round(call.endMs),
+      endReason: call.endReason,
+      assertions,
+      turns: analysis.turns,
+      overlaps: analysis.overlaps,
+      metrics: metricsOf([analysis.turns], [analysis.overlaps]),
+    },
+  };
+}
+
+/** Metrics over the turns and overlaps of one or more runs. */
+export function metricsOf(turns: readonly (readonly TurnReport[])[], overlaps: readonly (readonly OverlapReport[])[]): Metrics {
+  const allTurns = turns.flat();
+  return {
+    voiceToVoiceMs: summarize(allTurns.map((t) => t.voiceToVoiceMs)),
+    eouDelayMs: summarize(allTurns.map((t) => t.eouDelayMs)),
+    bargeInStopMs: summarize(overlaps.flat().filter((o) => o.kind === 'bargeIn').map((o) => o.stopLatencyMs)),
+  };
+}

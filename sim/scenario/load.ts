@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { fixed } from '../distribution.js';
+import { InputError, loadYaml, type Loaded } from '../load/index.js';
+import { llmOverride, sttOverride, ttsOverride } from '../config/schema.js';
+import type { Expectation, ProviderOverrides, Scenario, UserAction } from './model.js';
+import { scenarioFileSchema, type ActionInput, type ExpectationInput, type ScenarioFile } from './schema.js';
+
+/** What a scenario is, in a phrase, for "the file is empty" messages. */
+const EXPECTED = 'a scenario: a mapping with name, user and expect';
+
+/** Defaults that are not presets: the user's voice, the network, the call limit. */
+export const SCENARIO_DEFAULTS = {
+  wpm: 160,
+  levelDb: -20,
+  latencyMs: 40,
+  maxDurationMs: 120_000,
+  lossBurstMs: 60,
+  defaultReply: 'Sure, I can help with that.',
+} as const;
+
+/** The result of loading a scenario file. */
+export type ScenarioLoad = { readonly ok: true; readonly scenario: Scenario } | { readonly ok: false; readonly errors: readonly InputError[] };
+
+/**
+ * Reads and validates a scenario file. `displayPath` is how the file is named in messages and
+ * reports (relative, `/`-separated).
+ */
+export function loadScenarioFile(path: string, displayPath: string): ScenarioLoad {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return { ok: false, errors: [new InputError(displayPath, undefined, readProblem(error))] };
+  }
+  return parseScenario(text, displayPath);
+}
+
+/** Validates scenario text named `displayPath`. */
+export function parseScenario(text: string, displayPath: string): ScenarioLoad {
+  const result = loadYaml(displayPath, text, scenarioFileSchema, { expected: EXPECTED });
+  if (!result.ok) return { ok: false, errors: result.errors };
+  return { ok: true, scenario: toScenario(result.loaded, displayPath) };
+}
+
+function toScenario(loaded: Loaded<ScenarioFile>, file: string): Scenario {
+  const f = loaded.value;
+  const at = (path: (string | number)[]) => loaded.positionOf(path) ?? { line: 1, column: 1 };
+  const channel = f.channel ?? {};
+  const latency = channel.latency ?? fixed(SCENARIO_DEFAULTS.latencyMs);
+  return {
+    file,
+    name: f.name,
+    description: f.description,
+    category: f.category ?? (basename(dirname(file)) || 'scenarios'),
+    seed: f.seed,
+    config: f.config,
+    voice: { wpm: f.voice?.rate ?? SCENARIO_DEFAULTS.wpm, levelDb: f.voice?.level ?? SCENARIO_DEFAULTS.levelDb },
+    user: f.user.map((action, i) => toAction(action, at(['user', i]))),
+    agent: {
+      greeting: f.agent?.greeting,
+      replies: (f.agent?.replies ?? []).map((r) => ({ when: r.when, say: r.say })),
+      defaultReply: f.agent?.default_reply ?? SCENARIO_DEFAULTS.defaultReply,
+    },
+    channel: {
+      uplinkMs: channel.uplink ?? latency,
+      downlinkMs: channel.downlink ?? latency,
+      jitterMs: channel.jitter ?? fixed(0),
+      loss: channel.loss ? { rate: channel.loss.rate, burstMs: channel.loss.burst ?? SCENARIO_DEFAULTS.lossBurstMs } : undefined,
+      echo: channel.echo ? { delayMs: channel.echo.delay, gainDb: channel.echo.gain } : undefined,
+      noiseDb: channel.noise,
+    },
+    providers: toProviders(f.providers),
+    maxDurationMs: f.max_duration ?? SCENARIO_DEFAULTS.maxDurationMs,
+    expect: f.expect.map((e, i) => toExpectation(e, at(['expect', i]))),
+  };
+}
+
+function toAction(input: ActionInput, source: { line: number; column: number }): UserAction {
+  if ('say' in input || 'filler' in input || 'backchannel' in input) {
+    const [kind, text] = 'say' in input ? ['say', input.say] as const : 'filler' in input ? ['filler', input.filler] as const : ['backchannel', input.backchannel] as const;
+    const options = input as { at?: UserAction['at']; rate?: number; level?: number };
+    return { kind, text, at: options.at, wpm: options.rate, levelDb: options.level, source };
+  }
+  const at = (input as { at?: UserAction['at'] }).at;
+  if ('pause' in input) return { kind: 'pause', durationMs: input.pause, at, source };
+  if ('silence' in input) return { kind: 'silence', durationMs: input.silence, at, source };
+  if ('noise' in input) return { kind: 'noise', durationMs: input.noise, levelDb: (input as { level?: number }).level, at, source };
+  return { kind: 'hangup', at, source };
+}
+
+function toExpectation(input: ExpectationInput, source: { line: number; column: number }): Expectation {
+  if (typeof input === 'string') return { kind: input, source };
+  if ('voice_to_voice' in input) return { kind: 'voice_to_voice', budget: input.voice_to_voice, source };
+  if ('eou_delay' in input) return { kind: 'eou_delay', budget: input.eou_delay, source };
+  if ('barge_in_stops_within' in input) return { kind: 'barge_in_stops_within', ms: input.barge_in_stops_within, source };
+  if ('max_overlap' in input) return { kind: 'max_overlap', ms: input.max_overlap, source };
+  if ('agent_said' in input) return { kind: 'agent_said', matcher: input.agent_said, source };
+  if ('agent_never_said' in input) return { kind: 'agent_never_said', matcher: input.agent_never_said, source };
+  if ('turns' in input) return { kind: 'turns', ...range(input.turns), source };
+  if ('failed_turns' in input) return { kind: 'failed_turns', ...range(input.failed_turns), source };
+  const [flag] = Object.keys(input) as ('no_takeover_during_pauses' | 'backchannels_ignored' | 'no_self_interruption' | 'every_turn_answered')[];
+  return { kind: flag!, source };
+}
+
+function range(value: number | { min?: number | undefined; max?: number | undefined }): { min: number; max: number } {
+  if (typeof value === 'number') return { min: value, max: value };
+  return { min: value.min ?? 0, max: value.max ?? Infinity };
+}
+
+function toProviders(input: ScenarioFile['providers']): ProviderOverrides {
+  return {
+    ...(input?.stt !== undefined ? { stt: sttOverride(input.stt) } : {}),
+    ...(input?.llm !== undefined ? { llm: llmOverride(input.llm) } : {}),
+    ...(input?.tts !== undefined ? { tts: ttsOverride(input.tts) } : {}),
+  };
+}
+
+/** A one-line reason a file could not be read. */
+export function readProblem(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory, expected a file';
+  if (code === 'EACCES') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}

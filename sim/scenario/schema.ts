@@ -1,0 +1,185 @@
+import * as z from 'zod';
+import { didYouMean } from '../load/messages.js';
+import {
+  decibelSchema,
+  distributionSchema,
+  durationSchema,
+  expecting,
+  keyedUnion,
+  parseDuration,
+  percentSchema,
+  rateSchema,
+} from '../load/index.js';
+import { providersSchema } from '../config/schema.js';
+import type { Anchor, AnchorEvent, TextMatcher } from './model.js';
+
+const ANCHOR_EVENTS: readonly AnchorEvent[] = [
+  'call.start',
+  'agent.speech.start',
+  'agent.speech.end',
+  'endpoint',
+  'previous.start',
+  'previous.end',
+];
+
+const ANCHOR_PATTERN = /^\s*([a-z][a-z.]*)\s*(?:([+-])\s*(\S.*?))?\s*$/;
+const ANCHOR_PHRASE = 'a time like "agent.speech.start + 1500ms", "endpoint + 200ms" or "2.5s"';
+
+/** Why `text` is not an anchor, or undefined if it is one. */
+function anchorProblem(text: string): string | undefined {
+  try {
+    parseAnchor(text);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** `"agent.speech.start + 1500ms"` → { event, offsetMs }; a bare duration is a time from the call start. */
+export function parseAnchor(text: string): Anchor {
+  if (/^\s*[0-9.]/.test(text)) return { event: 'call.start', offsetMs: parseDuration(text.trim()) };
+  const match = ANCHOR_PATTERN.exec(text);
+  if (!match) throw new Error(`expected ${ANCHOR_PHRASE}, got ${JSON.stringify(text)}`);
+  const [, name = '', sign, offset] = match;
+  if (!(ANCHOR_EVENTS as readonly string[]).includes(name)) {
+    const suggestion = didYouMean(name, ANCHOR_EVENTS);
+    throw new Error(
+      `unknown event "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; events: ${ANCHOR_EVENTS.join(', ')}`,
+    );
+  }
+  if (sign === '-') throw new Error('an offset cannot be negative: actions start at or after the event');
+  return { event: name as AnchorEvent, offsetMs: offset === undefined ? 0 : parseDuration(offset) };
+}
+
+const anchorSchema = z
+  .string()
+  .regex(/^\s*(?:[0-9.]+\s*[a-z]+|(?:call\.start|agent\.speech\.start|agent\.speech\.end|endpoint|previous\.start|previous\.end)(?:\s*\+\s*[0-9.]+\s*[a-z]+)?)\s*$/, {
+    error: (issue) => anchorProblem(String(issue.input)) ?? `expected ${ANCHOR_PHRASE}`,
+  })
+  .meta({ description: `When the action starts: ${ANCHOR_PHRASE}. Events: ${ANCHOR_EVENTS.join(', ')}.`, examples: ['agent.speech.start + 1500ms'] })
+  .transform(parseAnchor);
+
+/** `/pattern/flags` is a regular expression; anything else a case-insensitive substring. */
+const matcherSchema = z
+  .string()
+  .min(1)
+  .refine((text) => regexProblem(text) === undefined, { error: (issue) => regexProblem(String(issue.input)) ?? 'invalid regular expression' })
+  .meta({ description: 'Text to find (case-insensitive), or a regular expression written /like this/i.' })
+  .transform((text): TextMatcher => {
+    const regex = /^\/(.*)\/([dgimsuy]*)$/s.exec(text);
+    return regex ? { pattern: regex[1]!, flags: regex[2]! } : { substring: text };
+  });
+
+function regexProblem(text: string): string | undefined {
+  const regex = /^\/(.*)\/([a-z]*)$/s.exec(text);
+  if (!regex) return undefined;
+  try {
+    new RegExp(regex[1]!, regex[2]!);
+    return undefined;
+  } catch (error) {
+    return `invalid regular expression ${text}: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
+  }
+}
+
+const at = { at: anchorSchema.optional() };
+const voiceOptions = { ...at, rate: rateSchema.optional(), level: decibelSchema.optional() };
+
+/** One step of the user's script. */
+export const actionSchema = z.union([
+  expecting(z.literal('hangup'), '"hangup"').transform(() => ({ hangup: true as const })),
+  keyedUnion(
+    {
+      say: z.string().min(1),
+      filler: z.string().min(1),
+      backchannel: z.string().min(1),
+      pause: durationSchema,
+      silence: durationSchema,
+      noise: durationSchema,
+      hangup: z.literal(true),
+    },
+    {
+      noun: 'action',
+      extras: { say: voiceOptions, filler: voiceOptions, backchannel: voiceOptions, pause: at, silence: at, noise: { ...at, level: decibelSchema.optional() }, hangup: at },
+    },
+  ),
+]);
+
+const budgetSchema = z
+  .strictObject({
+    p50: durationSchema.optional(),
+    p90: durationSchema.optional(),
+    p95: durationSchema.optional(),
+    p99: durationSchema.optional(),
+    max: durationSchema.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { error: 'expected at least one of p50, p90, p95, p99, max' });
+
+const countRange = z.union([
+  z.number().int().min(0),
+  z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }),
+]);
+
+const FLAG_EXPECTATIONS = ['no_takeover_during_pauses', 'backchannels_ignored', 'no_self_interruption', 'every_turn_answered'] as const;
+
+/** One expectation: a bare name, or a name with its parameter. */
+export const expectationSchema = z.union([
+  z.enum(FLAG_EXPECTATIONS),
+  keyedUnion(
+    {
+      voice_to_voice: budgetSchema,
+      eou_delay: budgetSchema,
+      barge_in_stops_within: durationSchema,
+      max_overlap: durationSchema,
+      agent_said: matcherSchema,
+      agent_never_said: matcherSchema,
+      turns: countRange,
+      failed_turns: countRange,
+      no_takeover_during_pauses: z.literal(true),
+      backchannels_ignored: z.literal(true),
+      no_self_interruption: z.literal(true),
+      every_turn_answered: z.literal(true),
+    },
+    { noun: 'expectation' },
+  ),
+]);
+
+const durationDistribution = distributionSchema(durationSchema);
+
+const channelSchema = z.strictObject({
+  latency: durationDistribution.optional().describe('one-way network latency, both directions'),
+  uplink: durationDistribution.optional().describe('microphone → agent latency (overrides latency)'),
+  downlink: durationDistribution.optional().describe('agent → ear latency (overrides latency)'),
+  jitter: durationDistribution.optional().describe('added to every delivery'),
+  loss: z.strictObject({ rate: percentSchema, burst: durationSchema.optional().describe('mean burst length; default 60ms') }).optional(),
+  echo: z.strictObject({ delay: durationDistribution, gain: decibelSchema }).optional(),
+  noise: decibelSchema.optional().describe('background noise level at the microphone'),
+});
+
+const replySchema = z.strictObject({ when: matcherSchema, say: z.string().min(1) });
+
+/** A scenario file. */
+export const scenarioFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  category: z.string().min(1).optional(),
+  seed: z.number().int().min(0).optional(),
+  config: z.string().min(1).optional().describe('a preset name or a config file (relative to this file)'),
+  max_duration: durationSchema.optional().describe('the call is cut off after this long (default 120s)'),
+  voice: z.strictObject({ rate: rateSchema.optional(), level: decibelSchema.optional() }).optional(),
+  user: z.array(actionSchema).min(1),
+  agent: z
+    .strictObject({
+      greeting: z.string().min(1).optional(),
+      replies: z.array(replySchema).optional(),
+      default_reply: z.string().min(1).optional(),
+    })
+    .optional(),
+  channel: channelSchema.optional(),
+  providers: providersSchema.optional(),
+  expect: z.array(expectationSchema).min(1),
+});
+
+export type ScenarioFile = z.output<typeof scenarioFileSchema>;
+export type ActionInput = z.output<typeof actionSchema>;
+export type ExpectationInput = z.output<typeof expectationSchema>;
