@@ -17,6 +17,10 @@ export { RandomStreams, deriveSeed, type Random } from './core/random/random.js'
 export { Trace, type TraceListener } from './core/trace/trace.js';
 export type * from './core/trace/events.js';
 
+// Metrics
+export { heardSpeeches, turnReports, type HeardSpeech, type TurnReport } from './core/metrics/turns.js';
+export { percentile, summarize, type Summary } from './core/metrics/summary.js';
+
 // Audio
 export { chunkDurationMs, samplesFor, type AudioChunk } from './core/audio/chunk.js';
 

@@ -9,6 +9,9 @@
  * the agent's utterances from 1 (a reply or a scripted `say`, such as a greeting).
  */
 
+/** What the user's speech was, in the world's ground truth. */
+export type UserSpeechKind = 'speech' | 'filler' | 'backchannel';
+
 /** Agent conversational state (see AgentSession). */
 export type SessionState = 'listening' | 'user_speaking' | 'thinking' | 'speaking' | 'interrupted';
 
@@ -39,8 +42,9 @@ export type ProviderTurnSignal =
 /** Every trace event without its timestamp, keyed by type. */
 export interface TraceEventMap {
   // Ground truth, recorded by the world (scripted user, recording), not by the agent.
-  'user.speech_start': { text?: string };
-  'user.speech_end': { text?: string };
+  /** The user starts speaking: a turn's speech (`speech`), a filler, or a backchannel. */
+  'user.speech_start': { kind: UserSpeechKind; text?: string };
+  'user.speech_end': { kind: UserSpeechKind; text?: string };
   /** Agent audio starts being heard at the user's ear (after the downlink). */
   'ear.audio_start': { speech: number };
   /** Agent audio stops being heard at the user's ear. */

@@ -1,4 +1,7 @@
-import type { EndpointReason, TraceEvent, TraceEventOf } from '../../core/trace/events.js';
+import { heardSpeeches, turnReports, type HeardSpeech, type TurnReport } from '../../core/metrics/turns.js';
+
+export type { HeardSpeech, TurnReport };
+import type { TraceEvent, TraceEventOf } from '../../core/trace/events.js';
 import type { Sound } from '../world/sound.js';
 import type { CallResult } from '../world/call.js';
 
@@ -12,31 +15,6 @@ export interface UserTurn {
   readonly segments: readonly { readonly startMs: number; readonly endMs: number }[];
   /** Hesitations: silences between the turn's segments. */
   readonly pauses: readonly { readonly startMs: number; readonly endMs: number }[];
-}
-
-/** An agent utterance as the user heard it. */
-export interface HeardSpeech {
-  readonly speech: number;
-  /** The user turn it answers (0: not a reply, e.g. a greeting). */
-  readonly turn: number;
-  readonly firstAudioMs: number;
-  /** Intervals during which it was audible at the user's ear. */
-  readonly audible: readonly { readonly startMs: number; readonly endMs: number }[];
-}
-
-/** One user turn as the agent detected and answered it (an end-of-turn decision). */
-export interface TurnReport {
-  readonly index: number;
-  readonly userSpeechEndMs: number | null;
-  readonly endpointMs: number;
-  readonly endpointReason: EndpointReason;
-  readonly llmFirstTokenMs: number | null;
-  readonly ttsFirstByteMs: number | null;
-  /** First audio of the answer at the user's ear. */
-  readonly agentAudioStartMs: number | null;
-  readonly voiceToVoiceMs: number | null;
-  readonly eouDelayMs: number | null;
-  readonly interrupted: boolean;
 }
 
 /** What a sound heard while the agent talked was, and what the agent did about it. */
@@ -81,8 +59,8 @@ const KIND_NAMES: Record<string, OverlapKindName> = { barge_in: 'bargeIn', backc
 export function analyseCall(call: CallResult): CallAnalysis {
   const events = call.events;
   const userTurns = collectUserTurns(call);
-  const speeches = collectSpeeches(events);
-  const turns = collectTurns(events, call.sounds, speeches);
+  const speeches = heardSpeeches(events);
+  const turns = turnReports(events, speeches);
   return {
     userTurns,
     speeches,
@@ -127,61 +105,6 @@ function collectUserTurns(call: CallResult): UserTurn[] {
     segments: t.segments,
     pauses: t.segments.slice(1).map((s, k) => ({ startMs: t.segments[k]!.endMs, endMs: s.startMs })).filter((p) => p.endMs > p.startMs),
   }));
-}
-
-function collectSpeeches(events: readonly TraceEvent[]): HeardSpeech[] {
-  const replyTurn = new Map<number, number>();
-  const audible = new Map<number, { startMs: number; endMs: number }[]>();
-  let openStart: { speech: number; startMs: number } | undefined;
-  for (const e of events) {
-    if (e.type === 'llm.request') replyTurn.set(e.speech, e.turn);
-    if (e.type === 'ear.audio_start') openStart = { speech: e.speech, startMs: e.t };
-    if (e.type === 'ear.audio_stop' && openStart) {
-      const list = audible.get(openStart.speech) ?? [];
-      list.push({ startMs: openStart.startMs, endMs: e.t });
-      audible.set(openStart.speech, list);
-      openStart = undefined;
-    }
-  }
-  if (openStart) {
-    const list = audible.get(openStart.speech) ?? [];
-    list.push({ startMs: openStart.startMs, endMs: Infinity });
-    audible.set(openStart.speech, list);
-  }
-  return [...audible.entries()]
-    .map(([speech, intervals]) => ({ speech, turn: replyTurn.get(speech) ?? 0, firstAudioMs: intervals[0]!.startMs, audible: intervals }))
-    .sort((a, b) => a.firstAudioMs - b.firstAudioMs);
-}
-
-function collectTurns(events: readonly TraceEvent[], sounds: readonly Sound[], speeches: readonly HeardSpeech[]): TurnReport[] {
-  const userSpeech = sounds.filter((s) => s.kind === 'speech' || s.kind === 'filler');
-  const turns: TurnReport[] = [];
-  for (const end of events) {
-    if (end.type !== 'endpoint.end') continue;
-    // The reply: requested at the endpoint, or a speculative one committed then.
-    const reply = events.find(
-      (e) => e.t === end.t && ((e.type === 'llm.request' && !e.speculative && e.turn === end.turn) || e.type === 'llm.committed'),
-    ) as TraceEventOf<'llm.request'> | TraceEventOf<'llm.committed'> | undefined;
-    const speech = reply?.speech;
-    const lastWordEnd = userSpeech.filter((s) => (s.endMs ?? Infinity) <= end.t).at(-1)?.endMs ?? null;
-    const firstOf = <K extends 'llm.first_token' | 'tts.first_byte'>(type: K) =>
-      speech === undefined ? null : (events.find((e) => e.type === type && e.speech === speech)?.t ?? null);
-    const heard = speeches.find((s) => s.speech === speech);
-    const audioStart = heard?.firstAudioMs ?? null;
-    turns.push({
-      index: turns.length + 1,
-      userSpeechEndMs: round(lastWordEnd),
-      endpointMs: Math.round(end.t),
-      endpointReason: end.reason,
-      llmFirstTokenMs: round(firstOf('llm.first_token')),
-      ttsFirstByteMs: round(firstOf('tts.first_byte')),
-      agentAudioStartMs: round(audioStart),
-      voiceToVoiceMs: audioStart !== null && lastWordEnd !== null ? Math.round(audioStart - lastWordEnd) : null,
-      eouDelayMs: lastWordEnd !== null ? Math.round(end.t - lastWordEnd) : null,
-      interrupted: events.some((e) => e.type === 'interruption.classified' && e.speech === speech && e.kind === 'barge_in'),
-    });
-  }
-  return turns;
 }
 
 /**
@@ -284,8 +207,4 @@ function longestOverlap(sounds: readonly Sound[], speeches: readonly HeardSpeech
     }
   }
   return Math.round(longest);
-}
-
-function round(value: number | null): number | null {
-  return value === null ? null : Math.round(value);
 }

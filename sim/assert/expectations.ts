@@ -2,7 +2,7 @@ import type { TraceEventOf } from '../../core/trace/events.js';
 import type { Expectation, PercentileBudget, TextMatcher } from '../scenario/model.js';
 import type { CallResult } from '../world/call.js';
 import type { CallAnalysis, OverlapReport, TurnReport } from './analysis.js';
-import { summarize } from './stats.js';
+import { summarize } from '../../core/metrics/summary.js';
 
 /** The verdict on one expectation. */
 export interface AssertionResult {

@@ -1,7 +1,7 @@
 import type { CallResult } from '../world/call.js';
 import { analyseCall, type CallAnalysis, type OverlapReport, type TurnReport } from './analysis.js';
 import { evaluate, type AssertionResult } from './expectations.js';
-import { summarize, type Summary } from './stats.js';
+import { summarize, type Summary } from '../../core/metrics/summary.js';
 
 /** The metrics parley gates on, summarised over turns (and over seeds when merged). */
 export interface Metrics {

@@ -53,12 +53,13 @@ export class Microphone {
   start(sound: Sound): void {
     const { clock, trace } = this.#options;
     this.#sounds.push(sound);
-    const isUserSpeech = sound.kind === 'speech' || sound.kind === 'filler' || sound.kind === 'backchannel';
-    if (isUserSpeech) trace.emit('user.speech_start', { text: sound.text });
+    const kind = sound.kind;
+    const isUserSpeech = kind === 'speech' || kind === 'filler' || kind === 'backchannel';
+    if (isUserSpeech) trace.emit('user.speech_start', { kind, text: sound.text });
     if (sound.endMs !== undefined) {
       const endMs = sound.endMs;
       this.#plan(sound, endMs);
-      if (isUserSpeech) clock.setTimeout(() => trace.emit('user.speech_end', { text: sound.text }), endMs - clock.now());
+      if (isUserSpeech) clock.setTimeout(() => trace.emit('user.speech_end', { kind, text: sound.text }), endMs - clock.now());
     } else {
       this.#openEdge(sound);
     }
