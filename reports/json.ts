@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { metricsOf, type Metrics, type ScenarioResult } from '../sim/assert/scenario-result.js';
 
@@ -40,12 +40,18 @@ export function serializeReport(report: RunReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** Writes `DIR/report.json` atomically (a temporary file renamed into place). */
+/** Writes `DIR/report.json` atomically (a temporary file renamed into place; removed if that fails). */
 export function writeReport(dir: string, report: RunReport): string {
+  const text = serializeReport(report);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'report.json');
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, serializeReport(report));
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
   return path;
 }

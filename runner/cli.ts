@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { runCommand } from './run-command.js';
+import { schemaCommand } from './schema-files.js';
 import { UsageError } from './usage.js';
 
 /** Exit codes: 0 all passed, 1 an assertion or gate failed, 2 bad input or usage. */
@@ -12,6 +13,8 @@ Usage: parley <command> [options]
 Commands:
   run <files or dirs...>   run scenario files on the simulator and write a report
                            (parley run --help for its options)
+  schema [--out DIR]       write the JSON Schemas of scenario and config files
+                           for editor completion (default DIR: scenarios)
   help                     show this help
 
 Options:
@@ -42,16 +45,29 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
     switch (command) {
       case 'run':
         return await runCommand(rest, out, err);
+      case 'schema':
+        return await schemaCommand(rest, out);
       default:
         throw new UsageError(`unknown command "${command}" (try: parley --help)`);
     }
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      err.write(`parley: ${(error as Error).message}\n`);
+      const who = command !== undefined && COMMANDS.includes(command) ? `parley ${command}` : 'parley';
+      err.write(`${who}: ${usageMessage(error as Error, who)}\n`);
       return EXIT.usage;
     }
     throw error;
   }
+}
+
+/** Subcommands, named in their usage errors ("parley run: …"). */
+const COMMANDS: readonly string[] = ['run', 'schema'];
+
+/** One line: node:util's wording of an unknown option is replaced by a shorter one. */
+function usageMessage(error: Error, who: string): string {
+  const unknown = /^Unknown option '([^']*)'/.exec(error.message);
+  if (unknown) return `unknown option "${unknown[1]}" (try: ${who} --help)`;
+  return error.message.split('\n')[0]!;
 }
 
 /** node:util parseArgs rejects unknown options and bad values with ERR_PARSE_ARGS_* errors. */

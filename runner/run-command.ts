@@ -33,7 +33,7 @@ export async function runCommand(args: readonly string[], out: NodeJS.WritableSt
     out.write(`${RUN_USAGE}\n`);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('parley run: give scenario files or directories, e.g. parley run scenarios/');
+  if (positionals.length === 0) throw new UsageError('give scenario files or directories, e.g. parley run scenarios/');
   const seed = values.seed === undefined ? undefined : integer('--seed', values.seed, 0);
   const seeds = values.seeds === undefined ? 1 : integer('--seeds', values.seeds, 1);
 
@@ -70,7 +70,7 @@ export function resultLine(result: ScenarioResult): string {
 function integer(flag: string, text: string, min: number): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`parley run: ${flag} expects an integer ≥ ${min}, got "${text}"`);
+    throw new UsageError(`${flag} expects an integer ≥ ${min}, got "${text}"`);
   }
   return value;
 }

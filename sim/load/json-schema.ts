@@ -35,6 +35,8 @@ export function toJsonSchema(schema: z.ZodType, options: JsonSchemaOptions): Jso
     io: 'input',
     target: 'draft-2020-12',
     unrepresentable: 'throw',
+    // Shared pieces (durations, distributions, providers) once under $defs, not copied inline.
+    reused: 'ref',
   });
   return {
     $schema: DRAFT_2020_12,

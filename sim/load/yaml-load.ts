@@ -258,7 +258,8 @@ function valueAt(root: unknown, path: Path): unknown {
 
 /** A type issue about `undefined`: zod's way of saying a required key is absent. */
 function isAbsent(issue: z.core.$ZodIssue): boolean {
-  return issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union');
+  // A missing literal (`hangup: true`) comes back as invalid_value, not invalid_type.
+  return issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value');
 }
 
 /**
@@ -438,6 +439,11 @@ export interface KeyedUnionOptions {
   readonly noun?: string;
   /** Plural of `noun`; default `noun + "s"`. */
   readonly plural?: string;
+  /**
+   * Keys that may also be written as a bare name (`- hangup`), meaning `{ hangup: true }`; their
+   * branch schema must accept `true`.
+   */
+  readonly bare?: readonly string[];
 }
 
 /**
@@ -477,11 +483,27 @@ export function keyedUnion<const T extends Readonly<Record<string, z.ZodType>>, 
   const options_ = keys.map((key) => z.strictObject({ [key]: branches[key] as z.ZodType, ...(extras[key] ?? {}) }));
   const [first, ...rest] = options_;
   if (!first) throw new Error('keyedUnion needs at least one branch');
-  const union = expecting(
+  const objects = expecting(
     z.union([first, ...rest], { error: (issue) => (issue.code === 'invalid_union' ? message(issue.input) : undefined) }),
     expected,
   );
-  // The union of objects is built from runtime keys, so its static type is spelled out here.
+  const bare = options.bare ?? [];
+  const [firstBare, ...restBare] = bare;
+  if (firstBare === undefined) {
+    // The union of objects is built from runtime keys, so its static type is spelled out here.
+    return objects as unknown as z.ZodType<KeyedOutput<T, E>, KeyedInput<T, E>>;
+  }
+  const bareMessage = (input: unknown): string | undefined => {
+    if (typeof input !== 'string') return isMapping(input) ? message(input) : `expected ${expected}, got ${showValue(input)}`;
+    if (keys.includes(input)) return `"${input}" needs a value: write it as "${input}: <value>"`;
+    const unknown = unknownName(noun, input, keys);
+    return unknown.includes('did you mean') ? unknown : `${unknown}; expected ${expected}`;
+  };
+  const names = z.enum([firstBare, ...restBare]).transform((name) => ({ [name]: true }));
+  const union = expecting(
+    z.union([names, objects], { error: (issue) => (issue.code === 'invalid_union' ? bareMessage(issue.input) : undefined) }),
+    `${expected} (${bare.join(', ')} may stand alone)`,
+  );
   return union as unknown as z.ZodType<KeyedOutput<T, E>, KeyedInput<T, E>>;
 }
 

@@ -54,7 +54,7 @@ function toScenario(loaded: Loaded<ScenarioFile>, file: string): Scenario {
     description: f.description,
     category: f.category ?? (basename(dirname(file)) || 'scenarios'),
     seed: f.seed,
-    config: f.config,
+    config: f.config === undefined ? undefined : { ref: f.config, source: at(['config']) },
     voice: { wpm: f.voice?.rate ?? SCENARIO_DEFAULTS.wpm, levelDb: f.voice?.level ?? SCENARIO_DEFAULTS.levelDb },
     user: f.user.map((action, i) => toAction(action, at(['user', i]))),
     agent: {
@@ -90,7 +90,6 @@ function toAction(input: ActionInput, source: { line: number; column: number }):
 }
 
 function toExpectation(input: ExpectationInput, source: { line: number; column: number }): Expectation {
-  if (typeof input === 'string') return { kind: input, source };
   if ('voice_to_voice' in input) return { kind: 'voice_to_voice', budget: input.voice_to_voice, source };
   if ('eou_delay' in input) return { kind: 'eou_delay', budget: input.eou_delay, source };
   if ('barge_in_stops_within' in input) return { kind: 'barge_in_stops_within', ms: input.barge_in_stops_within, source };

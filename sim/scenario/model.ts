@@ -124,8 +124,8 @@ export interface Scenario {
   /** From the file, or the name of the folder it is in. */
   readonly category: string;
   readonly seed: number | undefined;
-  /** A preset name or a config file path (resolved against the scenario's folder) it pins. */
-  readonly config: string | undefined;
+  /** A preset name or a config file path (resolved against the scenario's folder) it pins, and where. */
+  readonly config: { readonly ref: string; readonly source: SourceRef } | undefined;
   readonly voice: { readonly wpm: number; readonly levelDb: number };
   readonly user: readonly UserAction[];
   readonly agent: AgentScript;

@@ -4,7 +4,6 @@ import {
   decibelSchema,
   distributionSchema,
   durationSchema,
-  expecting,
   keyedUnion,
   parseDuration,
   percentSchema,
@@ -85,24 +84,22 @@ const at = { at: anchorSchema.optional() };
 const voiceOptions = { ...at, rate: rateSchema.optional(), level: decibelSchema.optional() };
 
 /** One step of the user's script. */
-export const actionSchema = z.union([
-  expecting(z.literal('hangup'), '"hangup"').transform(() => ({ hangup: true as const })),
-  keyedUnion(
-    {
-      say: z.string().min(1),
-      filler: z.string().min(1),
-      backchannel: z.string().min(1),
-      pause: durationSchema,
-      silence: durationSchema,
-      noise: durationSchema,
-      hangup: z.literal(true),
-    },
-    {
-      noun: 'action',
-      extras: { say: voiceOptions, filler: voiceOptions, backchannel: voiceOptions, pause: at, silence: at, noise: { ...at, level: decibelSchema.optional() }, hangup: at },
-    },
-  ),
-]);
+export const actionSchema = keyedUnion(
+  {
+    say: z.string().min(1),
+    filler: z.string().min(1),
+    backchannel: z.string().min(1),
+    pause: durationSchema,
+    silence: durationSchema,
+    noise: durationSchema,
+    hangup: z.literal(true),
+  },
+  {
+    noun: 'action',
+    bare: ['hangup'],
+    extras: { say: voiceOptions, filler: voiceOptions, backchannel: voiceOptions, pause: at, silence: at, noise: { ...at, level: decibelSchema.optional() }, hangup: at },
+  },
+);
 
 const budgetSchema = z
   .strictObject({
@@ -122,26 +119,23 @@ const countRange = z.union([
 const FLAG_EXPECTATIONS = ['no_takeover_during_pauses', 'backchannels_ignored', 'no_self_interruption', 'every_turn_answered'] as const;
 
 /** One expectation: a bare name, or a name with its parameter. */
-export const expectationSchema = z.union([
-  z.enum(FLAG_EXPECTATIONS),
-  keyedUnion(
-    {
-      voice_to_voice: budgetSchema,
-      eou_delay: budgetSchema,
-      barge_in_stops_within: durationSchema,
-      max_overlap: durationSchema,
-      agent_said: matcherSchema,
-      agent_never_said: matcherSchema,
-      turns: countRange,
-      failed_turns: countRange,
-      no_takeover_during_pauses: z.literal(true),
-      backchannels_ignored: z.literal(true),
-      no_self_interruption: z.literal(true),
-      every_turn_answered: z.literal(true),
-    },
-    { noun: 'expectation' },
-  ),
-]);
+export const expectationSchema = keyedUnion(
+  {
+    voice_to_voice: budgetSchema,
+    eou_delay: budgetSchema,
+    barge_in_stops_within: durationSchema,
+    max_overlap: durationSchema,
+    agent_said: matcherSchema,
+    agent_never_said: matcherSchema,
+    turns: countRange,
+    failed_turns: countRange,
+    no_takeover_during_pauses: z.literal(true),
+    backchannels_ignored: z.literal(true),
+    no_self_interruption: z.literal(true),
+    every_turn_answered: z.literal(true),
+  },
+  { noun: 'expectation', bare: FLAG_EXPECTATIONS },
+);
 
 const durationDistribution = distributionSchema(durationSchema);
 
