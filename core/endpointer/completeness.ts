@@ -44,7 +44,12 @@ const STANDALONE_AUXILIARIES = new Set(['do', 'does', 'did', 'can', 'could', 'wi
 const COMPLETE_ENDINGS: readonly string[] = ['think so', 'hope so', 'guess so', 'believe so', 'suppose so', 'or so', 'and so on', 'and so forth', 'or something'];
 
 /** Trailing phrases of more than one word that mean the same. */
-const TRAILING_INCOMPLETE_PHRASES: readonly string[] = ['you know', 'i mean', 'kind of', 'sort of', 'let me', 'i think', 'such as', 'as well as'];
+const TRAILING_INCOMPLETE_PHRASES: readonly string[] = [
+  'you know', 'i mean', 'kind of', 'sort of', 'let me', 'i think', 'such as', 'as well as',
+  // Holding the floor: the speaker is about to go on.
+  'let me see', 'let me think', 'let me check', 'let me look', 'one second', 'one sec', 'one moment', 'just a moment',
+  'just a second', 'hold on', 'hang on', 'give me a second', 'give me a moment', 'wait a second', 'wait a sec', 'bear with me',
+];
 
 /** Short answers that are complete turns on their own. */
 const SHORT_COMPLETE = new Set([

@@ -35,6 +35,7 @@ export class OverlapTracker {
   #words: readonly string[] = [];
   #speechEndMs: number | undefined;
   #wordsTimedOut = false;
+  #wordsFinal = false;
   #decided = false;
   #timers: TimerHandle[] = [];
   #wordsTimer: TimerHandle | undefined;
@@ -106,10 +107,11 @@ export class OverlapTracker {
     this.#evaluate();
   }
 
-  /** All words transcribed since the onset. */
-  onWords(words: readonly string[]): void {
+  /** All words transcribed since the onset; `final` when no interim result is pending. */
+  onWords(words: readonly string[], final = false): void {
     if (this.#decided) return;
     this.#words = words;
+    this.#wordsFinal = final;
     this.#evaluate();
   }
 
@@ -140,6 +142,7 @@ export class OverlapTracker {
       ...(this.#start.referenceLevelDb !== undefined ? { referenceLevelDb: this.#start.referenceLevelDb } : {}),
       agentWords: this.#start.agentWords,
       wordsTimedOut: this.#wordsTimedOut,
+      wordsFinal: this.#wordsFinal,
     };
   }
 

@@ -155,6 +155,19 @@ describe('classifyOverlap', () => {
   });
 
   describe('backchannel', () => {
+    it('waits while the words so far begin a backchannel phrase ("I" of "I see", "got" of "got it")', () => {
+      for (const words of [['I'], ['got'], ['all'], ['uh']]) {
+        expect(classifyOverlap(observe({ words, speechMs: 450 }), config), words.join(' ')).toEqual({ decided: false, echoLikely: false });
+      }
+      expect(classifyOverlap(observe({ words: ['I', 'see'], speechMs: 600, ended: true }), config)).toMatchObject({ kind: 'backchannel' });
+      expect(classifyOverlap(observe({ words: ['I', 'want'], speechMs: 600 }), config)).toMatchObject({ kind: 'barge_in', why: 'said "i want"' });
+      // Ended, but the final transcript may still add "see": wait.
+      expect(classifyOverlap(observe({ words: ['I'], speechMs: 700, ended: true }), config)).toEqual({ decided: false, echoLikely: false });
+      // Once the words are final (or none came in time), an unfinished phrase is just words.
+      expect(classifyOverlap(observe({ words: ['got'], speechMs: 300, ended: true, wordsFinal: true }), config)).toMatchObject({ kind: 'barge_in', why: 'said "got"' });
+      expect(classifyOverlap(observe({ words: ['got'], speechMs: 300, ended: true, wordsTimedOut: true }), config)).toMatchObject({ kind: 'barge_in' });
+    });
+
     it.each<[string[], string]>([
       [['mhm'], 'mhm'],
       [['uh-huh'], 'uh huh'],

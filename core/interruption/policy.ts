@@ -86,6 +86,8 @@ export interface OverlapObservation {
   readonly agentWords: ReadonlySet<string>;
   /** No transcript came within `wordsTimeoutMs` of the speech's end. */
   readonly wordsTimedOut: boolean;
+  /** The words come from a final transcript (no interim result pending); default false. */
+  readonly wordsFinal?: boolean;
 }
 
 /** A verdict, or not yet. */
@@ -119,7 +121,9 @@ export function classifyOverlap(observation: OverlapObservation, config: Interru
     }
   }
 
-  const others = wordsOutside(words, config.backchannels);
+  // Words may still grow into a backchannel phrase until the speech is over and transcribed.
+  const settled = ended && (observation.wordsFinal === true || observation.wordsTimedOut);
+  const { others, pending } = wordsOutside(words, config.backchannels, settled);
   if (others.length > 0 && others.length >= config.minWords) {
     return { decided: true, kind: 'barge_in', why: `said "${others.join(' ')}"` };
   }
@@ -129,7 +133,7 @@ export function classifyOverlap(observation: OverlapObservation, config: Interru
   if (speechMs > config.backchannelMaxMs) {
     return { decided: true, kind: 'barge_in', why: `spoke for ${Math.round(speechMs)} ms, too long for a backchannel` };
   }
-  if (!ended) return { decided: false, echoLikely: false };
+  if (!ended || pending) return { decided: false, echoLikely: false };
   if (words.length > 0 && others.length === 0) {
     return { decided: true, kind: 'backchannel', why: `"${words.join(' ')}" is a backchannel` };
   }
@@ -142,8 +146,15 @@ export function classifyOverlap(observation: OverlapObservation, config: Interru
   return { decided: false, echoLikely: false };
 }
 
-/** The words left after removing backchannel phrases. */
-function wordsOutside(words: readonly string[], backchannels: readonly (readonly string[])[]): string[] {
+/**
+ * The words left after removing backchannel phrases. Until the words are settled, trailing words
+ * that begin a backchannel phrase ("i" of "i see", "got" of "got it") are not counted yet.
+ */
+function wordsOutside(
+  words: readonly string[],
+  backchannels: readonly (readonly string[])[],
+  settled: boolean,
+): { others: string[]; pending: boolean } {
   const left: string[] = [];
   let i = 0;
   outer: while (i < words.length) {
@@ -153,10 +164,14 @@ function wordsOutside(words: readonly string[], backchannels: readonly (readonly
         continue outer;
       }
     }
+    const rest = words.slice(i);
+    if (!settled && backchannels.some((phrase) => phrase.length > rest.length && rest.every((w, k) => phrase[k] === w))) {
+      return { others: left, pending: true };
+    }
     left.push(words[i]!);
     i++;
   }
-  return left;
+  return { others: left, pending: false };
 }
 
 function fmtDb(db: number): string {

@@ -49,6 +49,16 @@ describe('turn metrics from the trace', () => {
     expect(heardSpeeches(live)[0]!.audible).toEqual([{ startMs: 3050, endMs: 5000 }]);
   });
 
+  it('does not count audio stopped in the tick it started as heard', () => {
+    const paused = [
+      ev(100, 'ear.audio_start', { speech: 1 }),
+      ev(100, 'ear.audio_stop', { speech: 1 }),
+      ev(900, 'ear.audio_start', { speech: 2 }),
+      ev(1500, 'ear.audio_stop', { speech: 2 }),
+    ];
+    expect(heardSpeeches(paused)).toEqual([{ speech: 2, turn: 0, firstAudioMs: 900, audible: [{ startMs: 900, endMs: 1500 }] }]);
+  });
+
   it('ignores backchannels when finding the end of the user speech', () => {
     const late = [...worldTrace, ev(6000, 'endpoint.end', { turn: 2, reason: 'silence', transcript: 'x', silenceMs: 500 })];
     expect(turnReports(late)[1]).toMatchObject({ userSpeechEndMs: 2500, agentAudioStartMs: null, voiceToVoiceMs: null });

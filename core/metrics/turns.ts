@@ -41,9 +41,12 @@ export function heardSpeeches(events: readonly TraceEvent[]): HeardSpeech[] {
   let open: { speech: number; startMs: number } | undefined;
   const close = (endMs: number): void => {
     if (!open) return;
-    const list = audible.get(open.speech) ?? [];
-    list.push({ startMs: open.startMs, endMs });
-    audible.set(open.speech, list);
+    // Audio stopped in the tick it started (paused before a sample played) was never heard.
+    if (endMs > open.startMs) {
+      const list = audible.get(open.speech) ?? [];
+      list.push({ startMs: open.startMs, endMs });
+      audible.set(open.speech, list);
+    }
     open = undefined;
   };
   for (const e of events) {

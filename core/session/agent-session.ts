@@ -240,7 +240,7 @@ export class AgentSession {
         this.#transcript.apply(event.isFinal, words);
         if (this.#overlap) {
           // Word times and the VAD onset come from different sensors: allow a little slack.
-          this.#overlap.onWords(this.#transcript.wordsSince(this.#overlap.onsetMs - OVERLAP_WORD_SLACK_MS));
+          this.#overlap.onWords(this.#transcript.wordsSince(this.#overlap.onsetMs - OVERLAP_WORD_SLACK_MS), this.#transcript.settled);
           return;
         }
         this.#endpointer.onTranscript({ text: this.#transcript.text, settled: this.#transcript.settled });

@@ -57,6 +57,20 @@ function check(expectation: Expectation, call: CallResult, analysis: CallAnalysi
         expected: expectation.ms,
         actual: analysis.longestOverlapMs,
       };
+    case 'max_pause': {
+      const paused = analysis.overlaps.filter((o) => o.pauseMs !== null);
+      const longest = paused.reduce<OverlapReport | undefined>((a, o) => (!a || o.pauseMs! > a.pauseMs! ? o : a), undefined);
+      const ms = longest?.pauseMs ?? 0;
+      return {
+        id: 'max_pause',
+        passed: ms <= expectation.ms,
+        message: longest
+          ? `longest pause of the agent for something that was not a barge-in: ${ms} ms for the ${longest.kind} at ${s(longest.atMs)} (bound ${expectation.ms} ms)`
+          : `the agent never paused and resumed (bound ${expectation.ms} ms)`,
+        expected: expectation.ms,
+        actual: ms,
+      };
+    }
     case 'every_turn_answered': {
       const unanswered = analysis.userTurns.filter(
         (turn) => !analysis.speeches.some((speech) => speech.turn > 0 && speech.firstAudioMs > turn.endMs),

@@ -4,7 +4,7 @@ import { LLM_PROFILES, STT_PROFILES, TTS_PROFILES } from './profiles.js';
 
 /**
  * The `default` preset: the core's own defaults (semantic endpointer, speculative replies,
- * pause-on-suspicion barge-in handling) on a fast STT, a GPT-4o-mini-like LLM and a Flash-like
+ * pause-on-suspicion barge-in handling), with an eager first chunk, on a fast STT, a GPT-4o-mini-like LLM and a Flash-like
  * TTS. VAD figures follow LiveKit's Silero settings, with a 200 ms minimum silence (Pipecat's stop
  * time) because the endpointer, not the VAD, decides when a turn is over.
  */
@@ -22,7 +22,8 @@ const DEFAULT: AgentConfig = {
   },
   endpointer: {},
   interruption: {},
-  sentenceBuffer: {},
+  // Speak the first clause of a long first sentence early: it cuts time to first audio.
+  sentenceBuffer: { eagerFirstChunk: true },
   providers: {
     stt: STT_PROFILES['fast-stt']!.spec,
     llm: LLM_PROFILES['gpt-4o-mini-like']!.spec,

@@ -94,6 +94,7 @@ function toExpectation(input: ExpectationInput, source: { line: number; column: 
   if ('eou_delay' in input) return { kind: 'eou_delay', budget: input.eou_delay, source };
   if ('barge_in_stops_within' in input) return { kind: 'barge_in_stops_within', ms: input.barge_in_stops_within, source };
   if ('max_overlap' in input) return { kind: 'max_overlap', ms: input.max_overlap, source };
+  if ('max_pause' in input) return { kind: 'max_pause', ms: input.max_pause, source };
   if ('agent_said' in input) return { kind: 'agent_said', matcher: input.agent_said, source };
   if ('agent_never_said' in input) return { kind: 'agent_never_said', matcher: input.agent_never_said, source };
   if ('turns' in input) return { kind: 'turns', ...range(input.turns), source };

@@ -101,6 +101,7 @@ export type Expectation = { readonly source: SourceRef } & (
   | { readonly kind: 'backchannels_ignored' }
   | { readonly kind: 'no_self_interruption' }
   | { readonly kind: 'max_overlap'; readonly ms: number }
+  | { readonly kind: 'max_pause'; readonly ms: number }
   | { readonly kind: 'every_turn_answered' }
   | { readonly kind: 'agent_said'; readonly matcher: TextMatcher }
   | { readonly kind: 'agent_never_said'; readonly matcher: TextMatcher }

@@ -125,6 +125,7 @@ export const expectationSchema = keyedUnion(
     eou_delay: budgetSchema,
     barge_in_stops_within: durationSchema,
     max_overlap: durationSchema,
+    max_pause: durationSchema,
     agent_said: matcherSchema,
     agent_never_said: matcherSchema,
     turns: countRange,
