@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { resolveEndpointerConfig } from '../../core/endpointer/endpointer.js';
 import { resolveInterruptionConfig } from '../../core/interruption/policy.js';
@@ -6,7 +5,7 @@ import { SentenceBuffer } from '../../core/text/sentence-buffer.js';
 import { resolveVadHysteresis } from '../../core/vad/hysteresis.js';
 import { didYouMean } from '../load/messages.js';
 import { InputError, loadYaml, type SourcePosition } from '../load/index.js';
-import { readProblem } from '../scenario/load.js';
+import { readInputFile } from '../load/read.js';
 import type { AgentConfig } from './model.js';
 import { PRESETS } from './presets.js';
 import { LLM_PROFILES, STT_PROFILES, TTS_PROFILES } from './profiles.js';
@@ -48,13 +47,9 @@ export function resolveConfig(ref: string, baseDir: string, referrer: { file: st
 
 /** Reads and validates an agent config file. */
 export function loadConfigFile(path: string, display: string): ConfigLoad {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    return { ok: false, errors: [new InputError(display, undefined, readProblem(error))] };
-  }
-  const result = loadYaml(display, text, configFileSchema, { expected: 'an agent config: a mapping with vad, endpointer, interruption, sentence_buffer or providers' });
+  const read = readInputFile(path, display);
+  if (!read.ok) return read;
+  const result = loadYaml(display, read.text, configFileSchema, { expected: 'an agent config: a mapping with vad, endpointer, interruption, sentence_buffer or providers' });
   if (!result.ok) return { ok: false, errors: result.errors };
   const file = result.loaded.value;
   const base = PRESETS[file.extends ?? 'default'];

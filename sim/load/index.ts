@@ -7,4 +7,5 @@
 export * from './units.js';
 export * from './yaml-load.js';
 export * from './json-schema.js';
+export * from './read.js';
 export { didYouMean, showValue } from './messages.js';

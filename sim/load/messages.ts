@@ -83,14 +83,13 @@ function defOf(schema: z.core.$ZodType): Def {
   return (schema as z.core.$ZodTypes)._zod.def;
 }
 
-/** The registered phrase for `schema`, looking through wrappers and pipes (input side). */
-export function phraseOf(schema: z.core.$ZodType): string | undefined {
-  const own = expectations.get(schema)?.expected;
-  if (own !== undefined) return own;
+/** The schema a wrapper (optional, nullable, default, pipe, lazy, …) checks, or undefined for others. */
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType | undefined {
   const def = defOf(schema);
   switch (def.type) {
     case 'pipe':
-      return phraseOf(def.in._zod.traits.has('$ZodTransform') ? def.out : def.in);
+      // The input side, unless it is a transform (then the output side says what is expected).
+      return def.in._zod.traits.has('$ZodTransform') ? def.out : def.in;
     case 'optional':
     case 'nullable':
     case 'default':
@@ -98,37 +97,29 @@ export function phraseOf(schema: z.core.$ZodType): string | undefined {
     case 'readonly':
     case 'catch':
     case 'nonoptional':
-      return phraseOf(def.innerType);
+      return def.innerType;
     case 'lazy':
-      return phraseOf(def.getter());
+      return def.getter();
     default:
       return undefined;
   }
 }
 
+/** The registered phrase for `schema`, looking through wrappers and pipes (input side). */
+export function phraseOf(schema: z.core.$ZodType): string | undefined {
+  const own = expectations.get(schema)?.expected;
+  if (own !== undefined) return own;
+  const inner = unwrap(schema);
+  return inner === undefined ? undefined : phraseOf(inner);
+}
+
 /** Keys of the object schemas a value may be checked against, through wrappers and unions. */
 export function objectKeys(schema: z.core.$ZodType): string[] {
   const def = defOf(schema);
-  switch (def.type) {
-    case 'object':
-      return Object.keys(def.shape);
-    case 'union':
-      return [...new Set(def.options.flatMap(objectKeys))];
-    case 'pipe':
-      return objectKeys(def.in._zod.traits.has('$ZodTransform') ? def.out : def.in);
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-    case 'catch':
-    case 'nonoptional':
-      return objectKeys(def.innerType);
-    case 'lazy':
-      return objectKeys(def.getter());
-    default:
-      return [];
-  }
+  if (def.type === 'object') return Object.keys(def.shape);
+  if (def.type === 'union') return [...new Set(def.options.flatMap(objectKeys))];
+  const inner = unwrap(schema);
+  return inner === undefined ? [] : objectKeys(inner);
 }
 
 const TYPE_NAMES: Readonly<Record<string, string>> = {

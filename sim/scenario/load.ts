@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fixed } from '../distribution.js';
-import { InputError, loadYaml, type Loaded } from '../load/index.js';
+import { loadYaml, type InputError, type Loaded } from '../load/index.js';
+import { readInputFile } from '../load/read.js';
 import { llmOverride, sttOverride, ttsOverride } from '../config/schema.js';
 import type { Expectation, ProviderOverrides, Scenario, UserAction } from './model.js';
 import { scenarioFileSchema, type ActionInput, type ExpectationInput, type ScenarioFile } from './schema.js';
@@ -27,13 +27,8 @@ export type ScenarioLoad = { readonly ok: true; readonly scenario: Scenario } | 
  * reports (relative, `/`-separated).
  */
 export function loadScenarioFile(path: string, displayPath: string): ScenarioLoad {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    return { ok: false, errors: [new InputError(displayPath, undefined, readProblem(error))] };
-  }
-  return parseScenario(text, displayPath);
+  const read = readInputFile(path, displayPath);
+  return read.ok ? parseScenario(read.text, displayPath) : read;
 }
 
 /** Validates scenario text named `displayPath`. */
@@ -114,13 +109,4 @@ function toProviders(input: ScenarioFile['providers']): ProviderOverrides {
     ...(input?.llm !== undefined ? { llm: llmOverride(input.llm) } : {}),
     ...(input?.tts !== undefined ? { tts: ttsOverride(input.tts) } : {}),
   };
-}
-
-/** A one-line reason a file could not be read. */
-export function readProblem(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory, expected a file';
-  if (code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
 }
