@@ -12,6 +12,7 @@ import type { VadEvent } from '../vad/events.js';
 import type { ChatMessage, LlmProvider } from '../../providers/llm.js';
 import type { SttEvent, SttProvider, SttSession } from '../../providers/stt.js';
 import type { TtsEvent, TtsProvider, TtsSession } from '../../providers/tts.js';
+import { describeError } from '../util/errors.js';
 import { UserTranscript } from './user-transcript.js';
 
 /** How a session is put together. */
@@ -206,7 +207,7 @@ export class AgentSession {
       this.#stt = stt;
       this.#unsubscribe.push(stt.subscribe((e) => this.#onStt(e)));
     } catch (error) {
-      this.trace.emit('stt.error', { provider: this.#options.stt.name, message: messageOf(error) });
+      this.trace.emit('stt.error', { provider: this.#options.stt.name, message: describeError(error) });
     }
   }
 
@@ -220,8 +221,8 @@ export class AgentSession {
         if (this.#speech) this.#sendPending(this.#speech);
       } catch (error) {
         const speech = this.#speech;
-        this.trace.emit('tts.error', { speech: speech?.id ?? 0, provider: this.#options.tts.name, message: messageOf(error) });
-        if (speech) this.#failSpeech(speech, `TTS unavailable: ${messageOf(error)}`);
+        this.trace.emit('tts.error', { speech: speech?.id ?? 0, provider: this.#options.tts.name, message: describeError(error) });
+        if (speech) this.#failSpeech(speech, `TTS unavailable: ${describeError(error)}`);
       } finally {
         this.#ttsConnecting = undefined;
       }
@@ -517,7 +518,7 @@ export class AgentSession {
       // The iterable ended without an `end` event: treat it as a normal stop.
       if (!signal.aborted && !speech.finished) this.#llmDone(speech, 'stop');
     } catch (error) {
-      if (!signal.aborted && !speech.finished) this.#llmFailed(speech, messageOf(error));
+      if (!signal.aborted && !speech.finished) this.#llmFailed(speech, describeError(error));
     }
   }
 
@@ -689,9 +690,4 @@ function isEndpointer(value: Endpointer | EndpointerOptions | undefined): value 
 
 function sameText(a: string, b: string): boolean {
   return normalizeTranscript(a) === normalizeTranscript(b);
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }
