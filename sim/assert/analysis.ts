@@ -28,7 +28,11 @@ export interface OverlapReport {
   readonly decision: 'stop' | 'resume' | 'ignore' | 'none';
   /** What the agent took it for, if it noticed. */
   readonly classifiedAs: OverlapKindName | null;
-  /** From its onset until the agent's audio stopped for good at the ear (null: it never stopped for it). */
+  /**
+   * From its onset until the agent's audio stopped for good at the ear: because the agent stopped
+   * for it, or because the utterance ended on its own (a missed barge-in). Null when the audio
+   * paused and resumed, or never stopped. Reported for barge-ins, and for anything the agent stopped for.
+   */
   readonly stopLatencyMs: number | null;
   /** How long the agent's audio was paused for it before resuming. */
   readonly pauseMs: number | null;
@@ -38,14 +42,37 @@ export interface OverlapReport {
   readonly line: number | null;
 }
 
+/** An agent utterance that began while the user was mid-turn. */
+export interface Takeover {
+  readonly atMs: number;
+  readonly speech: number;
+  readonly turn: number;
+  /** The hesitation it began in, if it began in one. */
+  readonly pause: { readonly startMs: number; readonly endMs: number } | null;
+  readonly audibleMs: number;
+  readonly wordsHeard: number;
+  /** Words of the whole utterance the agent meant to say (as generated so far). */
+  readonly wordsIntended: number;
+  /** Under 1 s and at most 3 words meant: an interjection, not counted as a takeover. */
+  readonly brief: boolean;
+}
+
+/** Full-Duplex-Bench: output under this long, with at most {@link BRIEF_WORDS} words, is not a takeover. */
+const BRIEF_MS = 1000;
+const BRIEF_WORDS = 3;
+
 /** The ground truth of a call set against what the agent did. */
 export interface CallAnalysis {
   readonly userTurns: readonly UserTurn[];
   readonly speeches: readonly HeardSpeech[];
   readonly turns: readonly TurnReport[];
   readonly overlaps: readonly OverlapReport[];
-  /** Agent utterances that started while the user was mid-turn. */
-  readonly takeovers: readonly { readonly atMs: number; readonly speech: number; readonly turn: number; readonly pause: { startMs: number; endMs: number } | null }[];
+  /**
+   * Agent utterances that started while the user was mid-turn. As in Full-Duplex-Bench, an
+   * utterance shorter than 1 s of at most 3 words (a backchannel-like "mhm, okay") is not a
+   * takeover (`brief: true`); a reply cut short because the user went on still is one.
+   */
+  readonly takeovers: readonly Takeover[];
   /** Longest time user speech and agent audio were heard at once. */
   readonly longestOverlapMs: number;
   /** What the agent said that the user heard, utterance by utterance. */
@@ -66,7 +93,7 @@ export function analyseCall(call: CallResult): CallAnalysis {
     speeches,
     turns,
     overlaps: collectOverlaps(events, call.sounds, speeches, call.scenario.user.map((a) => a.source.line)),
-    takeovers: collectTakeovers(userTurns, speeches),
+    takeovers: collectTakeovers(userTurns, speeches, events),
     longestOverlapMs: longestOverlap(call.sounds, speeches),
     agentHeard: events.flatMap((e) => (e.type === 'history.commit' && e.role === 'assistant' ? [e.text] : [])),
     failedTurns: events.filter((e): e is TraceEventOf<'turn.failed'> => e.type === 'turn.failed'),
@@ -183,15 +210,25 @@ function stopTiming(speech: HeardSpeech, onsetMs: number): { stopLatencyMs: numb
 }
 
 /** Agent utterances whose first audio came while the user was mid-turn. */
-function collectTakeovers(userTurns: readonly UserTurn[], speeches: readonly HeardSpeech[]): CallAnalysis['takeovers'] {
-  const takeovers: CallAnalysis['takeovers'][number][] = [];
+function collectTakeovers(userTurns: readonly UserTurn[], speeches: readonly HeardSpeech[], events: readonly TraceEvent[]): Takeover[] {
+  const takeovers: Takeover[] = [];
   for (const speech of speeches) {
     const turn = userTurns.find((t) => t.startMs < speech.firstAudioMs && speech.firstAudioMs < t.endMs);
     if (!turn) continue;
     const pause = turn.pauses.find((p) => p.startMs <= speech.firstAudioMs && speech.firstAudioMs < p.endMs) ?? null;
-    takeovers.push({ atMs: Math.round(speech.firstAudioMs), speech: speech.speech, turn: turn.index, pause });
+    const audibleMs = Math.round(speech.audible.reduce((sum, a) => sum + (Math.min(a.endMs, 1e12) - a.startMs), 0));
+    const heard = events.find((e): e is TraceEventOf<'history.commit'> => e.type === 'history.commit' && e.role === 'assistant' && e.speech === speech.speech);
+    const wordsHeard = heard ? countWords(heard.text) : 0;
+    const meant = events.flatMap((e) => (e.type === 'text.chunk' && e.speech === speech.speech ? [e.text] : [])).join(' ');
+    const wordsIntended = Math.max(wordsHeard, countWords(meant));
+    const brief = audibleMs < BRIEF_MS && wordsIntended <= BRIEF_WORDS;
+    takeovers.push({ atMs: Math.round(speech.firstAudioMs), speech: speech.speech, turn: turn.index, pause, audibleMs, wordsHeard, wordsIntended, brief });
   }
   return takeovers;
+}
+
+function countWords(text: string): number {
+  return text.split(/\s+/).filter((w) => w !== '').length;
 }
 
 /** Longest stretch during which user speech (not backchannels) and agent audio were both heard. */

@@ -175,17 +175,20 @@ function percentiles(
 
 function noTakeover(call: CallResult, analysis: CallAnalysis): Omit<AssertionResult, 'line'> {
   const endpoints = call.events.filter((e): e is TraceEventOf<'endpoint.end'> => e.type === 'endpoint.end');
-  const messages = analysis.takeovers.map((t) => {
+  const takeovers = analysis.takeovers.filter((t) => !t.brief);
+  const messages = takeovers.map((t) => {
     const endpoint = endpoints.filter((e) => e.t <= t.atMs).at(-1);
     const why = endpoint ? ` after the endpoint at ${s(endpoint.t)} (${endpoint.reason}, ${endpoint.silenceMs} ms of silence on "${clip(endpoint.transcript)}")` : '';
     const where = t.pause ? `during the user's pause at ${s(t.pause.startMs)}–${s(t.pause.endMs)}` : 'while the user was speaking';
-    return `the agent started speaking at ${s(t.atMs)} ${where} in turn ${t.turn}${why}`;
+    return `the agent started speaking at ${s(t.atMs)} ${where} in turn ${t.turn}${why}; the user heard ${t.audibleMs} ms, ${t.wordsHeard} words`;
   });
   const pauses = analysis.userTurns.reduce((n, t) => n + t.pauses.length, 0);
+  const brief = analysis.takeovers.filter((t) => t.brief);
+  const briefNote = brief.length === 0 ? '' : `; ${brief.length} brief interjection${brief.length > 1 ? 's' : ''} not counted (${brief.map((t) => `${s(t.atMs)}: ${t.audibleMs} ms, ${t.wordsIntended} words`).join('; ')})`;
   return {
     id: 'no_takeover_during_pauses',
     passed: messages.length === 0,
-    message: messages.length === 0 ? `no takeover (${pauses} pauses in ${analysis.userTurns.length} user turns)` : messages.join('; '),
+    message: messages.length === 0 ? `no takeover (${pauses} pauses in ${analysis.userTurns.length} user turns)${briefNote}` : messages.join('; ') + briefNote,
     expected: 0,
     actual: messages.length,
   };

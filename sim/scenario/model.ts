@@ -21,7 +21,7 @@ export type AnchorEvent =
   | 'previous.start'
   | 'previous.end';
 
-/** `event + offsetMs` (offset may be negative only for `previous.end`). */
+/** `event + offsetMs` (offsets are never negative: an action starts at or after its event). */
 export interface Anchor {
   readonly event: AnchorEvent;
   readonly offsetMs: number;

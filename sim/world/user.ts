@@ -74,18 +74,22 @@ export class ScriptedUser {
       return;
     }
     const previous = this.executed.at(-1);
-    const earliestMs = clock.now();
-    const begin = (atMs: number): void => {
+    const perform = (): void => {
       this.#waiting = undefined;
-      const startMs = Math.max(atMs, earliestMs, clock.now());
-      clock.setTimeout(() => this.#perform(index, action), startMs - clock.now());
+      this.#perform(index, action);
     };
     if (!action.at) {
-      begin(clock.now());
+      // At once, not through a timer: the virtual clock fires a zero delay set during a tick 1 ms late.
+      perform();
       return;
     }
     this.#waiting = { index, waitingFor: describeAnchor(action.at) };
-    this.#resolve(action.at, previous, (anchorMs) => begin(anchorMs + action.at!.offsetMs));
+    const earliestMs = clock.now();
+    this.#resolve(action.at, previous, (anchorMs) => {
+      const startMs = Math.max(anchorMs + action.at!.offsetMs, earliestMs);
+      if (startMs <= clock.now()) perform();
+      else clock.setTimeout(perform, startMs - clock.now());
+    });
   }
 
   #resolve(anchor: Anchor, previous: ExecutedAction | undefined, then: (atMs: number) => void): void {
