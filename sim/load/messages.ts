@@ -153,20 +153,10 @@ export function describeSchema(schema: z.core.$ZodType): string {
       return orList(def.options.map(describeSchema));
     case 'number':
       return (def.checks ?? []).some((c) => /int/.test(String((c._zod.def as { format?: unknown }).format))) ? 'an integer' : 'a number';
-    case 'pipe':
-      return describeSchema(def.in._zod.traits.has('$ZodTransform') ? def.out : def.in);
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-    case 'catch':
-    case 'nonoptional':
-      return describeSchema(def.innerType);
-    case 'lazy':
-      return describeSchema(def.getter());
-    default:
-      return TYPE_NAMES[def.type] ?? `a ${def.type}`;
+    default: {
+      const inner = unwrap(schema);
+      return inner !== undefined ? describeSchema(inner) : (TYPE_NAMES[def.type] ?? `a ${def.type}`);
+    }
   }
 }
 
