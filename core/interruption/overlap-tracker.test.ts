@@ -142,17 +142,18 @@ describe('OverlapTracker', () => {
     ]);
   });
 
-  it('speech starting again cancels the words timeout and the length counts on', async () => {
+  it('speech starting again cancels the words timeout; the length counts speech, not the silence between', async () => {
     const { clock, tracker, verdicts, at } = await setup();
     tracker.begin();
     await at(1300, () => tracker.onSpeechEnd(1300));
-    await at(1500, () => tracker.onSpeechStart(undefined));
-    await clock.runUntil(2200);
+    await at(1500, () => tracker.onSpeechStart(undefined, 1500));
+    // 300 ms of speech, 200 ms of silence, then speech again: 1200 ms of speech at 2400.
+    await clock.runUntil(2400);
     expect(verdicts).toEqual([]);
     await clock.runUntil(5000);
     expect(verdicts).toEqual([
       {
-        t: 2201,
+        t: 2401,
         kind: 'barge_in',
         why: 'spoke for 1201 ms, too long for a backchannel',
         onsetMs: 1000,

@@ -34,6 +34,9 @@ export class OverlapTracker {
   #levelDb: number | undefined;
   #words: readonly string[] = [];
   #speechEndMs: number | undefined;
+  /** When the current stretch of speech began, and the speech time of earlier stretches. */
+  #stretchStartMs: number;
+  #voicedMs = 0;
   #wordsTimedOut = false;
   #wordsFinal = false;
   #decided = false;
@@ -47,9 +50,8 @@ export class OverlapTracker {
     this.#start = start;
     this.#levelDb = start.levelDb;
     this.#onVerdict = onVerdict;
-    // Duration thresholds can be crossed with nothing else happening: look again when they are.
-    if (config.minWords === 0) this.#at(start.onsetMs + config.minDurationMs);
-    this.#at(start.onsetMs + config.backchannelMaxMs + 1);
+    this.#stretchStartMs = start.onsetMs;
+    this.#watchDurations();
   }
 
   get onsetMs(): number {
@@ -80,7 +82,7 @@ export class OverlapTracker {
     if (this.#decided) return;
     this.#decided = true;
     this.dispose();
-    const speechMs = Math.max(0, this.#clock.now() - this.#start.onsetMs);
+    const speechMs = this.#speechMs();
     this.#onVerdict({
       kind: 'echo',
       why: 'no louder than the agent\'s own audio until a louder voice joined',
@@ -96,9 +98,17 @@ export class OverlapTracker {
     this.#evaluate();
   }
 
-  /** Speech started again, or got louder (a new voice over the echo). */
-  onSpeechStart(levelDb: number | undefined): void {
+  /**
+   * Speech started again (at `onsetMs`), or got louder (a new voice over the echo). Durations
+   * count speech only: the silence between stretches is not part of it.
+   */
+  onSpeechStart(levelDb: number | undefined, onsetMs = this.#clock.now()): void {
     if (this.#decided) return;
+    if (this.#speechEndMs !== undefined) {
+      this.#voicedMs += Math.max(0, this.#speechEndMs - this.#stretchStartMs);
+      this.#stretchStartMs = Math.max(onsetMs, this.#speechEndMs);
+      this.#watchDurations();
+    }
     this.#speechEndMs = undefined;
     this.#wordsTimedOut = false;
     if (this.#wordsTimer !== undefined) this.#clock.clearTimeout(this.#wordsTimer);
@@ -131,9 +141,21 @@ export class OverlapTracker {
     this.#wordsTimer = undefined;
   }
 
+  /** Speech time so far: earlier stretches plus the current one. */
+  #speechMs(): number {
+    return this.#voicedMs + Math.max(0, (this.#speechEndMs ?? this.#clock.now()) - this.#stretchStartMs);
+  }
+
+  /** Duration thresholds can be crossed with nothing else happening: look again when they would be. */
+  #watchDurations(): void {
+    const thresholds = [this.#config.backchannelMaxMs + 1, ...(this.#config.minWords === 0 ? [this.#config.minDurationMs] : [])];
+    for (const threshold of thresholds) {
+      if (threshold > this.#voicedMs) this.#at(this.#stretchStartMs + threshold - this.#voicedMs);
+    }
+  }
+
   #observation(): OverlapObservation {
-    const now = this.#clock.now();
-    const speechMs = (this.#speechEndMs ?? now) - this.#start.onsetMs;
+    const speechMs = this.#speechMs();
     return {
       speechMs: Math.max(0, speechMs),
       ended: this.#speechEndMs !== undefined,

@@ -2,6 +2,7 @@ import type { AudioChunk } from '../audio/chunk.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { normalizeTranscript } from '../endpointer/completeness.js';
 import { FusionEndpointer, type Endpointer, type EndpointerDecision, type EndpointerOptions } from '../endpointer/endpointer.js';
+import { withoutEchoWords, type PlayedWord } from '../interruption/echo-words.js';
 import { OverlapTracker, type OverlapOutcome } from '../interruption/overlap-tracker.js';
 import { resolveInterruptionConfig, wordsOf, type InterruptionConfig, type InterruptionOptions } from '../interruption/policy.js';
 import { PlayoutBuffer, type PlayoutBufferOptions, type PlayoutEvent } from '../playout/playout-buffer.js';
@@ -102,6 +103,9 @@ export class AgentSession {
   #overlap: OverlapTracker | undefined;
   #userSpeaking = false;
   #lastAgentAudio: { levelDb: number | undefined; untilMs: number } | undefined;
+  /** The agent's recently played words (for echo in transcripts), and how many of its speech's words were seen. */
+  #playedWords: PlayedWord[] = [];
+  #played = { speech: 0, count: 0 };
   #closed = false;
 
   constructor(options: AgentSessionOptions) {
@@ -151,7 +155,7 @@ export class AgentSession {
       }
       if (this.#overlap) {
         // More speech (or a louder voice) before the verdict: the same overlap goes on.
-        this.#overlap.onSpeechStart(event.levelDb);
+        this.#overlap.onSpeechStart(event.levelDb, event.onsetMs);
         this.#pauseIfSuspicious();
         return;
       }
@@ -241,7 +245,8 @@ export class AgentSession {
         this.#transcript.apply(event.isFinal, words);
         if (this.#overlap) {
           // Word times and the VAD onset come from different sensors: allow a little slack.
-          this.#overlap.onWords(this.#transcript.wordsSince(this.#overlap.onsetMs - OVERLAP_WORD_SLACK_MS), this.#transcript.settled);
+          const words = withoutEchoWords(this.#transcript.wordsSince(this.#overlap.onsetMs - OVERLAP_WORD_SLACK_MS), this.#playedWords);
+          this.#overlap.onWords(words.map((w) => w.word), this.#transcript.settled);
           return;
         }
         this.#endpointer.onTranscript({ text: this.#transcript.text, settled: this.#transcript.settled });
@@ -393,7 +398,11 @@ export class AgentSession {
     }
     // Not a bid for the turn: forget its words (late results included) and carry on talking.
     this.#transcript.discardBefore(outcome.speechEndMs ?? this.#clock.now());
-    if (!this.#speech) return; // the agent finished while the verdict was pending
+    if (!this.#speech) {
+      // The agent's utterance ended (played out, or failed) while the verdict was pending.
+      this.#setState('listening', `${outcome.kind} ignored`);
+      return;
+    }
     if (this.#state === 'interrupted') {
       this.#setState(this.playout.playing || this.#speech.everPlayed ? 'speaking' : 'thinking', `${outcome.kind} ignored`);
       this.playout.resume();
@@ -578,7 +587,19 @@ export class AgentSession {
     if (speech.kind === 'reply') this.trace.emit('turn.failed', { turn: speech.turn, speech: speech.id, why });
     this.#commitUser(speech);
     this.#abandonSpeech('discarded', true);
-    if (this.#state !== 'user_speaking') this.#setState(this.#userSpeaking ? 'user_speaking' : 'listening', 'reply failed');
+    this.#afterSpeech('reply failed');
+  }
+
+  /** The agent's utterance is over: who holds the floor now. */
+  #afterSpeech(cause: string): void {
+    if (this.#overlap) {
+      // The user was heard over the agent: the overlap's verdict decides whether that is a turn.
+      this.#setState('listening', cause);
+      return;
+    }
+    if (this.#state === 'user_speaking') return;
+    if (this.#userSpeaking) this.#turn++;
+    this.#setState(this.#userSpeaking ? 'user_speaking' : 'listening', cause);
   }
 
   /**
@@ -637,6 +658,7 @@ export class AgentSession {
     switch (event.type) {
       case 'chunk':
         this.#lastAgentAudio = { levelDb: event.chunk.levelDb, untilMs: Infinity };
+        this.#notePlayedWords(event.speech, true);
         return;
       case 'start':
         this.trace.emit('playout.start', { speech: event.speech, resumed: event.resumed });
@@ -647,6 +669,8 @@ export class AgentSession {
         }
         return;
       case 'stop':
+        // Audio flowed until now: the word it stopped in was partly played.
+        this.#notePlayedWords(event.speech, true);
         this.trace.emit('playout.stop', { speech: event.speech, cause: event.cause, playedMs: Math.round(event.playedMs) });
         if (this.#lastAgentAudio) {
           this.#lastAgentAudio = { ...this.#lastAgentAudio, untilMs: this.#clock.now() + (this.#options.echoTailMs ?? 500) };
@@ -659,14 +683,25 @@ export class AgentSession {
         this.#speech = undefined;
         this.#commitUser(speech);
         this.#commitAgent(speech, event.heardText, false);
-        if (this.#overlap) {
-          // The overlap's verdict decides whether the user now holds the turn.
-          this.#setState('listening', 'agent finished');
-          return;
-        }
-        this.#setState(this.#userSpeaking ? 'user_speaking' : 'listening', 'agent finished');
-        if (this.#userSpeaking) this.#turn++;
+        this.#afterSpeech('agent finished');
         return;
+    }
+  }
+
+  /** Records the agent's words played since the last look, to recognise them as echo later. */
+  #notePlayedWords(speech: number, flowing: boolean): void {
+    const now = this.#clock.now();
+    if (this.#played.speech !== speech) this.#played = { speech, count: 0 };
+    // Whole words heard, and while audio flows the one being played (its start can already come back as echo).
+    const heardCount = wordsOf(this.playout.heardText()).length;
+    const started = wordsOf(this.playout.fullText()).slice(0, heardCount + (flowing ? 1 : 0));
+    for (const word of started.slice(this.#played.count)) this.#playedWords.push({ word, atMs: now });
+    this.#played.count = Math.max(this.#played.count, started.length);
+    // A transcript can arrive long after its words (a final closes a long stretch of speech):
+    // keep a generous past, and let the per-word time window do the matching.
+    const horizon = now - PLAYED_WORDS_KEPT_MS;
+    if (this.#playedWords.length > 0 && this.#playedWords[0]!.atMs < horizon) {
+      this.#playedWords = this.#playedWords.filter((p) => p.atMs >= horizon);
     }
   }
 
@@ -680,6 +715,9 @@ export class AgentSession {
 
 /** How far before the VAD onset an STT word may start and still belong to the overlapping speech. */
 const OVERLAP_WORD_SLACK_MS = 100;
+
+/** How long the agent's played words are kept for recognising their echo in transcripts. */
+const PLAYED_WORDS_KEPT_MS = 60_000;
 
 /** How long to wait for a TTS to acknowledge `clear()` before carrying on without it. */
 const TTS_CLEAR_TIMEOUT_MS = 1000;

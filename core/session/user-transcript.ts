@@ -38,8 +38,8 @@ export class UserTranscript {
   }
 
   /** Words starting at or after `ms`. */
-  wordsSince(ms: number): string[] {
-    return [...this.#finals, ...this.#interim].filter((w) => w.startMs >= ms).map((w) => w.word);
+  wordsSince(ms: number): TimedWord[] {
+    return [...this.#finals, ...this.#interim].filter((w) => w.startMs >= ms);
   }
 
   /** Drops words that started before `ms`, now and in results still to come. */

@@ -164,6 +164,8 @@ describe('overlaps', () => {
         kind: 'backchannel',
         decision: 'resume',
         classifiedAs: 'backchannel',
+        decidedAtMs: result.events.find((e) => e.type === 'interruption.classified')!.t,
+        withUserSpeech: false,
         stopLatencyMs: null,
         pauseMs: after!.startMs - before!.endMs,
         speech: 1,
@@ -188,6 +190,8 @@ describe('overlaps', () => {
         kind: 'bargeIn',
         decision: 'stop',
         classifiedAs: 'bargeIn',
+        decidedAtMs: result.events.find((e) => e.type === 'interruption.classified' && e.kind === 'barge_in')!.t,
+        withUserSpeech: true,
         stopLatencyMs: stoppedAt - bargeIn.startMs,
         pauseMs: null,
         speech: 1,
@@ -223,7 +227,7 @@ describe('overlaps', () => {
     expect(echo.startMs).toBe(analysis.speeches[0]!.firstAudioMs + 120);
     expect(echo.levelDb).toBe(-38);
     expect(analysis.overlaps).toEqual([
-      { atMs: echo.startMs, kind: 'echo', decision: 'ignore', classifiedAs: 'echo', stopLatencyMs: null, pauseMs: null, speech: 1, text: '', line: null },
+      { atMs: echo.startMs, kind: 'echo', decision: 'ignore', classifiedAs: 'echo', decidedAtMs: result.events.find((e) => e.type === 'interruption.classified')!.t, withUserSpeech: false, stopLatencyMs: null, pauseMs: null, speech: 1, text: '', line: null },
     ]);
     expect(analysis.longestOverlapMs).toBe(0);
     expect(analysis.agentHeard).toEqual([LONG_REPLY]);
@@ -262,7 +266,7 @@ describe('overlaps', () => {
     it('reports a verdict no sound explains (a VAD false alarm) as noise', () => {
       const analysis = analyseCall(callResult({ events }));
       expect(analysis.overlaps).toEqual([
-        { atMs: 1900, kind: 'noise', decision: 'resume', classifiedAs: 'noise', stopLatencyMs: null, pauseMs: 350, speech: 1, text: '', line: null },
+        { atMs: 1900, kind: 'noise', decision: 'resume', classifiedAs: 'noise', decidedAtMs: 2250, withUserSpeech: false, stopLatencyMs: null, pauseMs: 350, speech: 1, text: '', line: null },
       ]);
       expect(analysis.agentHeard).toEqual(['Hello there.']);
       expect(analysis.failedTurns).toEqual([events[7]]);
@@ -284,6 +288,8 @@ describe('overlaps', () => {
         kind: 'bargeIn',
         decision: 'none',
         classifiedAs: null,
+        decidedAtMs: null,
+        withUserSpeech: false,
         stopLatencyMs: 2000,
         pauseMs: null,
         speech: 1,

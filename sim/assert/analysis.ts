@@ -28,6 +28,13 @@ export interface OverlapReport {
   readonly decision: 'stop' | 'resume' | 'ignore' | 'none';
   /** What the agent took it for, if it noticed. */
   readonly classifiedAs: OverlapKindName | null;
+  /** When the agent's verdict on it came; sounds judged together share it. */
+  readonly decidedAtMs: number | null;
+  /**
+   * Real user speech (not a backchannel) reached the agent in the same episode, before the
+   * verdict: a stop then answers that speech, whatever else was heard with it.
+   */
+  readonly withUserSpeech: boolean;
   /**
    * From its onset until the agent's audio stopped for good at the ear: because the agent stopped
    * for it, or because the utterance ended on its own (a missed barge-in). Null when the audio
@@ -55,6 +62,14 @@ export interface Takeover {
   readonly wordsIntended: number;
   /** Under 1 s and at most 3 words meant: an interjection, not counted as a takeover. */
   readonly brief: boolean;
+}
+
+/**
+ * Whether a stop for `overlap` (an echo, a backchannel) was really for user speech heard in the
+ * same episode: the user's own barge-in explains it.
+ */
+export function judgedWithBargeIn(overlap: OverlapReport): boolean {
+  return overlap.withUserSpeech;
 }
 
 /** Full-Duplex-Bench: output under this long, with at most {@link BRIEF_WORDS} words, is not a takeover. */
@@ -142,14 +157,29 @@ function collectUserTurns(call: CallResult): UserTurn[] {
 function collectOverlaps(events: readonly TraceEvent[], sounds: readonly Sound[], speeches: readonly HeardSpeech[], actionLines: readonly number[]): OverlapReport[] {
   const verdicts = events.filter((e): e is TraceEventOf<'interruption.classified'> => e.type === 'interruption.classified');
   const explained = new Set<TraceEventOf<'interruption.classified'>>();
+  // A verdict's episode runs from its onset to the verdict; a sound takes part in it when the
+  // stretch it was arriving at the agent (first arrival to end) meets that episode. The VAD's
+  // onset can be later than a sound's first audio (a blip, a lost packet), hence intersection.
+  const inEpisode = (sound: Sound, verdict: TraceEventOf<'interruption.classified'>): boolean => {
+    if (sound.arrivedMs === undefined) return false;
+    const endArrivedMs = (sound.endMs ?? Infinity) + (sound.arrivedMs - sound.startMs);
+    return sound.arrivedMs <= verdict.t + 1 && endArrivedMs >= verdict.onsetMs - 1;
+  };
+  const heardUserSpeech = (verdict: TraceEventOf<'interruption.classified'> | undefined): boolean =>
+    verdict !== undefined && sounds.some((x) => (x.kind === 'speech' || x.kind === 'filler') && inEpisode(x, verdict));
   const overlaps: OverlapReport[] = [];
   for (const sound of sounds) {
-    const speech = speeches.find((s) => s.audible.some((a) => a.startMs <= sound.startMs && sound.startMs < a.endMs));
+    // During an utterance: from its first audio to its last (a pause or an underrun included).
+    const speech = speeches.find((s) => s.firstAudioMs <= sound.startMs && sound.startMs < s.audible.at(-1)!.endMs);
     if (!speech) continue;
+    // Of the episodes it took part in, the one it began: the onset nearest its arrival.
     const arrived = sound.arrivedMs ?? sound.startMs;
     const verdict = verdicts
-      .filter((v) => v.speech === speech.speech && v.onsetMs <= arrived + 1 && arrived <= v.t + 1)
-      .at(-1);
+      .filter((v) => v.speech === speech.speech && inEpisode(sound, v))
+      .reduce<TraceEventOf<'interruption.classified'> | undefined>(
+        (best, v) => (!best || Math.abs(v.onsetMs - arrived) < Math.abs(best.onsetMs - arrived) ? v : best),
+        undefined,
+      );
     if (verdict) explained.add(verdict);
     const kind: OverlapKindName = sound.kind === 'speech' || sound.kind === 'filler' ? 'bargeIn' : sound.kind;
     const decision = verdict?.action ?? 'none';
@@ -158,7 +188,9 @@ function collectOverlaps(events: readonly TraceEvent[], sounds: readonly Sound[]
       kind,
       decision,
       classifiedAs: verdict ? KIND_NAMES[verdict.kind]! : null,
-      ...ownTiming(stopTiming(speech, sound.startMs), kind, decision),
+      decidedAtMs: verdict ? Math.round(verdict.t) : null,
+      withUserSpeech: heardUserSpeech(verdict),
+      ...ownTiming(stopTiming(speech, sound.startMs, verdict?.action === 'stop' ? verdict.t : undefined), kind, decision),
       speech: speech.speech,
       text: sound.kind === 'echo' ? '' : sound.text,
       line: sound.action === undefined ? null : (actionLines[sound.action] ?? null),
@@ -172,7 +204,9 @@ function collectOverlaps(events: readonly TraceEvent[], sounds: readonly Sound[]
       kind: 'noise',
       decision: verdict.action,
       classifiedAs: KIND_NAMES[verdict.kind]!,
-      ...ownTiming(speech ? stopTiming(speech, verdict.onsetMs) : { stopLatencyMs: null, pauseMs: null }, 'noise', verdict.action),
+      decidedAtMs: Math.round(verdict.t),
+      withUserSpeech: heardUserSpeech(verdict),
+      ...ownTiming(speech ? stopTiming(speech, verdict.onsetMs, verdict.action === 'stop' ? verdict.t : undefined) : { stopLatencyMs: null, pauseMs: null }, 'noise', verdict.action),
       speech: verdict.speech,
       text: '',
       line: null,
@@ -198,13 +232,26 @@ function ownTiming(
 
 /**
  * When the agent's audio stopped after `onsetMs`: for good (the utterance's last audible
- * interval ended) or for a pause it resumed from.
+ * interval ended) or for a pause it resumed from. With `stoppedByVerdictAtMs` (a stop verdict at
+ * that time), up to the last audio begun before it: a short resume in the same tick as the stop
+ * does not count as talking on.
  */
-function stopTiming(speech: HeardSpeech, onsetMs: number): { stopLatencyMs: number | null; pauseMs: number | null } {
+function stopTiming(speech: HeardSpeech, onsetMs: number, stoppedByVerdictAtMs?: number): { stopLatencyMs: number | null; pauseMs: number | null } {
+  if (stoppedByVerdictAtMs !== undefined) {
+    // Stopped for it: the last audio is the last interval begun before the verdict.
+    const last = speech.audible.filter((a) => a.startMs <= stoppedByVerdictAtMs).at(-1);
+    return { stopLatencyMs: last && Number.isFinite(last.endMs) ? Math.max(0, Math.round(last.endMs - onsetMs)) : null, pauseMs: null };
+  }
   const index = speech.audible.findIndex((a) => a.endMs > onsetMs);
-  const interval = speech.audible[index];
-  if (!interval || !Number.isFinite(interval.endMs)) return { stopLatencyMs: null, pauseMs: null };
+  // Silent from before the onset to the end: it had already stopped.
+  if (index === -1) return { stopLatencyMs: 0, pauseMs: null };
+  const interval = speech.audible[index]!;
+  if (!Number.isFinite(interval.endMs)) return { stopLatencyMs: null, pauseMs: null };
   const next = speech.audible[index + 1];
+  if (interval.startMs > onsetMs) {
+    // It began in a gap (a pause for something else, an underrun) and the audio came back.
+    return next ? { stopLatencyMs: null, pauseMs: Math.round(interval.startMs - onsetMs) } : { stopLatencyMs: Math.round(interval.endMs - onsetMs), pauseMs: null };
+  }
   if (next) return { stopLatencyMs: null, pauseMs: Math.round(next.startMs - interval.endMs) };
   return { stopLatencyMs: Math.round(interval.endMs - onsetMs), pauseMs: null };
 }

@@ -1,8 +1,9 @@
 import type { TraceEventOf } from '../../core/trace/events.js';
 import type { Expectation, PercentileBudget, TextMatcher } from '../scenario/model.js';
 import type { CallResult } from '../world/call.js';
-import type { CallAnalysis, OverlapReport, TurnReport } from './analysis.js';
+import { judgedWithBargeIn, type CallAnalysis, type OverlapReport, type TurnReport } from './analysis.js';
 import { summarize } from '../../core/metrics/summary.js';
+import { checkInvariants } from './invariants.js';
 
 /** The verdict on one expectation. */
 export interface AssertionResult {
@@ -38,7 +39,7 @@ function check(expectation: Expectation, call: CallResult, analysis: CallAnalysi
     case 'backchannels_ignored':
       return backchannelsIgnored(call, analysis.overlaps);
     case 'no_self_interruption': {
-      const stops = analysis.overlaps.filter((o) => o.kind === 'echo' && o.decision === 'stop' && !bargeInAlongside(o, analysis.overlaps));
+      const stops = analysis.overlaps.filter((o) => o.kind === 'echo' && o.decision === 'stop' && !judgedWithBargeIn(o));
       return {
         id: 'no_self_interruption',
         passed: stops.length === 0,
@@ -69,6 +70,19 @@ function check(expectation: Expectation, call: CallResult, analysis: CallAnalysi
           : `the agent never paused and resumed (bound ${expectation.ms} ms)`,
         expected: expectation.ms,
         actual: ms,
+      };
+    }
+    case 'invariants': {
+      const violations = checkInvariants(call, analysis, {
+        ...(expectation.bargeInBudgetMs !== undefined ? { bargeInBudgetMs: expectation.bargeInBudgetMs } : {}),
+        ...(expectation.stuckBoundMs !== undefined ? { stuckBoundMs: expectation.stuckBoundMs } : {}),
+      });
+      return {
+        id: 'invariants',
+        passed: violations.length === 0,
+        message: violations.length === 0 ? 'every turn-taking invariant holds' : violations.map((v) => `${v.invariant}: ${v.message}`).join('; '),
+        expected: [],
+        actual: violations.map((v) => v.invariant),
       };
     }
     case 'every_turn_answered': {
@@ -229,7 +243,7 @@ function backchannelsIgnored(call: CallResult, overlaps: readonly OverlapReport[
       actual: 0,
     };
   }
-  const stopped = backchannels.filter((o) => o.decision === 'stop' && !bargeInAlongside(o, overlaps));
+  const stopped = backchannels.filter((o) => o.decision === 'stop' && !judgedWithBargeIn(o));
   return {
     id: 'backchannels_ignored',
     passed: stopped.length === 0,
@@ -239,11 +253,6 @@ function backchannelsIgnored(call: CallResult, overlaps: readonly OverlapReport[
     expected: 0,
     actual: stopped.length,
   };
-}
-
-/** A real barge-in in the same episode explains the stop. */
-function bargeInAlongside(overlap: OverlapReport, overlaps: readonly OverlapReport[]): boolean {
-  return overlaps.some((o) => o.kind === 'bargeIn' && o.speech === overlap.speech && o.decision === 'stop' && o.atMs >= overlap.atMs);
 }
 
 function pauses(overlaps: readonly OverlapReport[]): string {

@@ -457,10 +457,11 @@ export interface KeyedUnionOptions {
  * A branch may allow options beside its key with `extras`, e.g.
  * `extras: { say: { at: anchorSchema.optional() } }` accepts `{say: "hi", at: "endpoint"}`.
  */
-export function keyedUnion<const T extends Readonly<Record<string, z.ZodType>>, const E extends KeyedExtras<T> = {}>(
-  branches: T,
-  options: KeyedUnionOptions & { readonly extras?: E } = {},
-): z.ZodType<KeyedOutput<T, E>, KeyedInput<T, E>> {
+export function keyedUnion<
+  const T extends Readonly<Record<string, z.ZodType>>,
+  const E extends KeyedExtras<T> = {},
+  const B extends readonly (keyof T & string)[] = [],
+>(branches: T, options: KeyedUnionOptions & { readonly extras?: E; readonly bare?: B } = {}): z.ZodType<KeyedOutput<T, E>, KeyedInput<T, E> | B[number]> {
   const keys = Object.keys(branches);
   const extras = (options.extras ?? {}) as Readonly<Record<string, z.ZodRawShape | undefined>>;
   const extraKeys = new Set(Object.values(extras).flatMap((shape) => Object.keys(shape ?? {})));
@@ -491,7 +492,7 @@ export function keyedUnion<const T extends Readonly<Record<string, z.ZodType>>, 
   const [firstBare, ...restBare] = bare;
   if (firstBare === undefined) {
     // The union of objects is built from runtime keys, so its static type is spelled out here.
-    return objects as unknown as z.ZodType<KeyedOutput<T, E>, KeyedInput<T, E>>;
+    return objects as unknown as z.ZodType<KeyedOutput<T, E>, KeyedInput<T, E> | B[number]>;
   }
   const bareMessage = (input: unknown): string | undefined => {
     if (typeof input !== 'string') return isMapping(input) ? message(input) : `expected ${expected}, got ${showValue(input)}`;
@@ -504,7 +505,7 @@ export function keyedUnion<const T extends Readonly<Record<string, z.ZodType>>, 
     z.union([names, objects], { error: (issue) => (issue.code === 'invalid_union' ? bareMessage(issue.input) : undefined) }),
     `${expected} (${bare.join(', ')} may stand alone)`,
   );
-  return union as unknown as z.ZodType<KeyedOutput<T, E>, KeyedInput<T, E>>;
+  return union as unknown as z.ZodType<KeyedOutput<T, E>, KeyedInput<T, E> | B[number]>;
 }
 
 /** Also exported for schema authors: wording helpers and the error map used by {@link loadYaml}. */

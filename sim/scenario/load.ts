@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { fixed } from '../distribution.js';
-import { loadYaml, type InputError, type Loaded } from '../load/index.js';
+import { InputError, loadYaml, validate, type Loaded } from '../load/index.js';
 import { readInputFile } from '../load/read.js';
 import { llmOverride, sttOverride, ttsOverride } from '../config/schema.js';
 import type { Expectation, ProviderOverrides, Scenario, UserAction } from './model.js';
@@ -29,6 +29,18 @@ export type ScenarioLoad = { readonly ok: true; readonly scenario: Scenario } | 
 export function loadScenarioFile(path: string, displayPath: string): ScenarioLoad {
   const read = readInputFile(path, displayPath);
   return read.ok ? parseScenario(read.text, displayPath) : read;
+}
+
+/**
+ * Validates a scenario given as a plain object (the YAML file's shape, e.g. from a generator),
+ * named `displayPath`. Positions in it are all 1:1.
+ */
+export function scenarioFromObject(input: unknown, displayPath: string): ScenarioLoad {
+  const result = validate(scenarioFileSchema, input);
+  if (!result.ok) {
+    return { ok: false, errors: result.problems.map((p) => new InputError(displayPath, undefined, `${p.path.map(String).join('.') || 'scenario'}: ${p.message}`)) };
+  }
+  return { ok: true, scenario: toScenario({ value: result.value, positionOf: () => undefined }, displayPath) };
 }
 
 /** Validates scenario text named `displayPath`. */
@@ -94,6 +106,10 @@ function toExpectation(input: ExpectationInput, source: { line: number; column: 
   if ('agent_never_said' in input) return { kind: 'agent_never_said', matcher: input.agent_never_said, source };
   if ('turns' in input) return { kind: 'turns', ...range(input.turns), source };
   if ('failed_turns' in input) return { kind: 'failed_turns', ...range(input.failed_turns), source };
+  if ('invariants' in input) {
+    const options = input.invariants === true ? {} : input.invariants;
+    return { kind: 'invariants', bargeInBudgetMs: options.barge_in_budget, stuckBoundMs: options.stuck_bound, source };
+  }
   const [flag] = Object.keys(input) as ('no_takeover_during_pauses' | 'backchannels_ignored' | 'no_self_interruption' | 'every_turn_answered')[];
   return { kind: flag!, source };
 }

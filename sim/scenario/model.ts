@@ -107,6 +107,8 @@ export type Expectation = { readonly source: SourceRef } & (
   | { readonly kind: 'agent_never_said'; readonly matcher: TextMatcher }
   | { readonly kind: 'turns'; readonly min: number; readonly max: number }
   | { readonly kind: 'failed_turns'; readonly min: number; readonly max: number }
+  /** The turn-taking invariants the fuzzer checks (see sim/assert/invariants.ts). */
+  | { readonly kind: 'invariants'; readonly bargeInBudgetMs: number | undefined; readonly stuckBoundMs: number | undefined }
 );
 
 /** Changes to the configured providers, for one scenario (e.g. a stalling LLM). */

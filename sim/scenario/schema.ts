@@ -116,7 +116,15 @@ const countRange = z.union([
   z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }),
 ]);
 
-const FLAG_EXPECTATIONS = ['no_takeover_during_pauses', 'backchannels_ignored', 'no_self_interruption', 'every_turn_answered'] as const;
+const FLAG_EXPECTATIONS = ['no_takeover_during_pauses', 'backchannels_ignored', 'no_self_interruption', 'every_turn_answered', 'invariants'] as const;
+
+const invariantsSchema = z.union([
+  z.literal(true),
+  z.strictObject({
+    barge_in_budget: durationSchema.optional().describe('agent-side barge-in stop budget, plus the channel downlink (default 250ms)'),
+    stuck_bound: durationSchema.optional().describe('longest time out of listening (default 30s)'),
+  }),
+]);
 
 /** One expectation: a bare name, or a name with its parameter. */
 export const expectationSchema = keyedUnion(
@@ -134,6 +142,7 @@ export const expectationSchema = keyedUnion(
     backchannels_ignored: z.literal(true),
     no_self_interruption: z.literal(true),
     every_turn_answered: z.literal(true),
+    invariants: invariantsSchema,
   },
   { noun: 'expectation', bare: FLAG_EXPECTATIONS },
 );

@@ -60,6 +60,8 @@ export function overlapReport(fields: Partial<OverlapReport> & Pick<OverlapRepor
   return {
     decision: 'none',
     classifiedAs: null,
+    decidedAtMs: null,
+    withUserSpeech: false,
     stopLatencyMs: null,
     pauseMs: null,
     speech: 1,

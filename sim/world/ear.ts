@@ -8,6 +8,9 @@ import type { Link } from './channel.js';
 import type { Microphone } from './mic.js';
 import type { Sound, TruthWord } from './sound.js';
 
+/** The shortest stretch of a word's echo the STT can make out. */
+const ECHO_FRAGMENT_MS = 100;
+
 /** The agent's audio coming back into the microphone. */
 export interface EchoPath {
   readonly delayMs: Distribution;
@@ -116,7 +119,8 @@ export class Ear {
       text,
       action: undefined,
       speech,
-      words: (untilMs) => words.filter((w) => w.startMs <= Math.min(untilMs, sound.endMs ?? Infinity)),
+      // A word cut off within its first 100 ms of echo is too little to be recognised.
+      words: (untilMs) => words.filter((w) => w.startMs <= untilMs && w.startMs + ECHO_FRAGMENT_MS <= (sound.endMs ?? Infinity)),
     };
     this.#echo = { sound, delayMs };
     clock.setTimeout(() => mic.start(sound), delayMs);
