@@ -142,22 +142,23 @@ describe('OverlapTracker', () => {
     ]);
   });
 
-  it('speech starting again cancels the words timeout; the length counts speech, not the silence between', async () => {
+  it('speech starting again cancels the words timeout; each stretch is judged on its own length', async () => {
     const { clock, tracker, verdicts, at } = await setup();
     tracker.begin();
     await at(1300, () => tracker.onSpeechEnd(1300));
     await at(1500, () => tracker.onSpeechStart(undefined, 1500));
-    // 300 ms of speech, 200 ms of silence, then speech again: 1200 ms of speech at 2400.
-    await clock.runUntil(2400);
+    // 300 ms of speech, 200 ms of silence, then a stretch that is too long at 1500 + 1201.
+    await clock.runUntil(2700);
     expect(verdicts).toEqual([]);
     await clock.runUntil(5000);
     expect(verdicts).toEqual([
       {
-        t: 2401,
+        t: 2701,
         kind: 'barge_in',
         why: 'spoke for 1201 ms, too long for a backchannel',
         onsetMs: 1000,
-        speechMs: 1201,
+        // All the speech heard: both stretches.
+        speechMs: 1501,
         words: [],
         speechEndMs: undefined,
       },

@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { OverlapKind } from '../trace/events.js';
-import { classifyOverlap, type InterruptionConfig, type OverlapObservation } from './policy.js';
+import { classifyOverlap, onlyBackchannels, type InterruptionConfig, type OverlapObservation } from './policy.js';
 
 /** The final verdict on one stretch of overlapping user speech. */
 export interface OverlapOutcome {
@@ -34,9 +34,10 @@ export class OverlapTracker {
   #levelDb: number | undefined;
   #words: readonly string[] = [];
   #speechEndMs: number | undefined;
-  /** When the current stretch of speech began, and the speech time of earlier stretches. */
+  /** When the current stretch of speech began; the speech time and longest stretch before it. */
   #stretchStartMs: number;
   #voicedMs = 0;
+  #longestStretchMs = 0;
   #wordsTimedOut = false;
   #wordsFinal = false;
   #decided = false;
@@ -93,6 +94,26 @@ export class OverlapTracker {
     });
   }
 
+  /**
+   * New speech after this overlap's speech had ended, which was nothing but backchannels: that
+   * was a backchannel, concluded now, and the new speech is an overlap of its own (rather than
+   * one long stretch that would look too long for a backchannel). Returns whether it concluded.
+   */
+  concludeAsBackchannel(): boolean {
+    if (this.#decided || this.#speechEndMs === undefined || !onlyBackchannels(this.#words, this.#config)) return false;
+    this.#decided = true;
+    this.dispose();
+    this.#onVerdict({
+      kind: 'backchannel',
+      why: `"${this.#words.join(' ')}" is a backchannel, and it was over before more sound began`,
+      onsetMs: this.#start.onsetMs,
+      speechMs: this.#speechMs(),
+      words: this.#words,
+      speechEndMs: this.#speechEndMs,
+    });
+    return true;
+  }
+
   /** Runs the policy on what is known at first. */
   begin(): void {
     this.#evaluate();
@@ -105,7 +126,9 @@ export class OverlapTracker {
   onSpeechStart(levelDb: number | undefined, onsetMs = this.#clock.now()): void {
     if (this.#decided) return;
     if (this.#speechEndMs !== undefined) {
-      this.#voicedMs += Math.max(0, this.#speechEndMs - this.#stretchStartMs);
+      const stretchMs = Math.max(0, this.#speechEndMs - this.#stretchStartMs);
+      this.#voicedMs += stretchMs;
+      this.#longestStretchMs = Math.max(this.#longestStretchMs, stretchMs);
       this.#stretchStartMs = Math.max(onsetMs, this.#speechEndMs);
       this.#watchDurations();
     }
@@ -141,23 +164,27 @@ export class OverlapTracker {
     this.#wordsTimer = undefined;
   }
 
-  /** Speech time so far: earlier stretches plus the current one. */
-  #speechMs(): number {
-    return this.#voicedMs + Math.max(0, (this.#speechEndMs ?? this.#clock.now()) - this.#stretchStartMs);
+  #currentStretchMs(): number {
+    return Math.max(0, (this.#speechEndMs ?? this.#clock.now()) - this.#stretchStartMs);
   }
 
-  /** Duration thresholds can be crossed with nothing else happening: look again when they would be. */
+  /** Speech time so far: earlier stretches plus the current one. */
+  #speechMs(): number {
+    return this.#voicedMs + this.#currentStretchMs();
+  }
+
+  /**
+   * Duration thresholds can be crossed with nothing else happening: look again when the current
+   * stretch would cross them. (Stretches do not add up: "mhm … mhm" is not one long utterance.)
+   */
   #watchDurations(): void {
     const thresholds = [this.#config.backchannelMaxMs + 1, ...(this.#config.minWords === 0 ? [this.#config.minDurationMs] : [])];
-    for (const threshold of thresholds) {
-      if (threshold > this.#voicedMs) this.#at(this.#stretchStartMs + threshold - this.#voicedMs);
-    }
+    for (const threshold of thresholds) this.#at(this.#stretchStartMs + threshold);
   }
 
   #observation(): OverlapObservation {
-    const speechMs = this.#speechMs();
     return {
-      speechMs: Math.max(0, speechMs),
+      speechMs: Math.max(this.#longestStretchMs, this.#currentStretchMs()),
       ended: this.#speechEndMs !== undefined,
       words: this.#words,
       ...(this.#levelDb !== undefined ? { levelDb: this.#levelDb } : {}),
@@ -182,7 +209,7 @@ export class OverlapTracker {
       kind: verdict.kind,
       why: verdict.why,
       onsetMs: this.#start.onsetMs,
-      speechMs: observation.speechMs,
+      speechMs: this.#speechMs(),
       words: this.#words,
       speechEndMs: this.#speechEndMs,
     });

@@ -73,7 +73,10 @@ export function resolveInterruptionConfig(options: InterruptionOptions = {}): In
 
 /** What is known about user speech heard while the agent talks. */
 export interface OverlapObservation {
-  /** How long the speech has lasted (so far, or in all once it ended). */
+  /**
+   * How long the speech has lasted (so far, or in all once it ended): its longest continuous
+   * stretch, when it came in several.
+   */
   readonly speechMs: number;
   readonly ended: boolean;
   /** Words transcribed since it began. */
@@ -144,6 +147,12 @@ export function classifyOverlap(observation: OverlapObservation, config: Interru
     return { decided: true, kind: 'noise', why: `${Math.round(speechMs)} ms of sound with no words` };
   }
   return { decided: false, echoLikely: false };
+}
+
+/** Whether `words` are nothing but backchannel phrases (and at least one). */
+export function onlyBackchannels(words: readonly string[], config: InterruptionConfig): boolean {
+  const normalised = words.flatMap(wordsOf);
+  return normalised.length > 0 && wordsOutside(normalised, config.backchannels, true).others.length === 0;
 }
 
 /**

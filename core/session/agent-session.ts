@@ -105,7 +105,7 @@ export class AgentSession {
   #lastAgentAudio: { levelDb: number | undefined; untilMs: number } | undefined;
   /** The agent's recently played words (for echo in transcripts), and how many of its speech's words were seen. */
   #playedWords: PlayedWord[] = [];
-  #played = { speech: 0, count: 0 };
+  #played = { speech: 0, count: 0, flowing: false };
   #closed = false;
 
   constructor(options: AgentSessionOptions) {
@@ -152,6 +152,9 @@ export class AgentSession {
       if (this.#overlap?.echoLikely && !this.#overlap.explainedByEcho(event.levelDb)) {
         // A voice louder than the echo joins: the echo episode is over, and this is a new overlap.
         this.#overlap.endAsEcho(event.onsetMs - OVERLAP_WORD_SLACK_MS);
+      } else {
+        // A finished backchannel followed by more sound: two overlaps, not one long one.
+        this.#overlap?.concludeAsBackchannel();
       }
       if (this.#overlap) {
         // More speech (or a louder voice) before the verdict: the same overlap goes on.
@@ -691,11 +694,17 @@ export class AgentSession {
   /** Records the agent's words played since the last look, to recognise them as echo later. */
   #notePlayedWords(speech: number, flowing: boolean): void {
     const now = this.#clock.now();
-    if (this.#played.speech !== speech) this.#played = { speech, count: 0 };
+    if (this.#played.speech !== speech) this.#played = { speech, count: 0, flowing: false };
+    const resumed = flowing && !this.#played.flowing;
+    this.#played.flowing = flowing && this.playout.playing;
     // Whole words heard, and while audio flows the one being played (its start can already come back as echo).
     const heardCount = wordsOf(this.playout.heardText()).length;
     const started = wordsOf(this.playout.fullText()).slice(0, heardCount + (flowing ? 1 : 0));
     for (const word of started.slice(this.#played.count)) this.#playedWords.push({ word, atMs: now });
+    if (resumed && started.length > 0 && started.length <= this.#played.count) {
+      // Audio resumed inside a word noted before: it is being played (again) now.
+      this.#playedWords.push({ word: started[started.length - 1]!, atMs: now });
+    }
     this.#played.count = Math.max(this.#played.count, started.length);
     // A transcript can arrive long after its words (a final closes a long stretch of speech):
     // keep a generous past, and let the per-word time window do the matching.

@@ -165,7 +165,7 @@ describe('overlaps', () => {
         decision: 'resume',
         classifiedAs: 'backchannel',
         decidedAtMs: result.events.find((e) => e.type === 'interruption.classified')!.t,
-        withUserSpeech: false,
+        alongside: [],
         stopLatencyMs: null,
         pauseMs: after!.startMs - before!.endMs,
         speech: 1,
@@ -191,7 +191,7 @@ describe('overlaps', () => {
         decision: 'stop',
         classifiedAs: 'bargeIn',
         decidedAtMs: result.events.find((e) => e.type === 'interruption.classified' && e.kind === 'barge_in')!.t,
-        withUserSpeech: true,
+        alongside: [],
         stopLatencyMs: stoppedAt - bargeIn.startMs,
         pauseMs: null,
         speech: 1,
@@ -227,7 +227,7 @@ describe('overlaps', () => {
     expect(echo.startMs).toBe(analysis.speeches[0]!.firstAudioMs + 120);
     expect(echo.levelDb).toBe(-38);
     expect(analysis.overlaps).toEqual([
-      { atMs: echo.startMs, kind: 'echo', decision: 'ignore', classifiedAs: 'echo', decidedAtMs: result.events.find((e) => e.type === 'interruption.classified')!.t, withUserSpeech: false, stopLatencyMs: null, pauseMs: null, speech: 1, text: '', line: null },
+      { atMs: echo.startMs, kind: 'echo', decision: 'ignore', classifiedAs: 'echo', decidedAtMs: result.events.find((e) => e.type === 'interruption.classified')!.t, alongside: [], stopLatencyMs: null, pauseMs: null, speech: 1, text: '', line: null },
     ]);
     expect(analysis.longestOverlapMs).toBe(0);
     expect(analysis.agentHeard).toEqual([LONG_REPLY]);
@@ -266,7 +266,7 @@ describe('overlaps', () => {
     it('reports a verdict no sound explains (a VAD false alarm) as noise', () => {
       const analysis = analyseCall(callResult({ events }));
       expect(analysis.overlaps).toEqual([
-        { atMs: 1900, kind: 'noise', decision: 'resume', classifiedAs: 'noise', decidedAtMs: 2250, withUserSpeech: false, stopLatencyMs: null, pauseMs: 350, speech: 1, text: '', line: null },
+        { atMs: 1900, kind: 'noise', decision: 'resume', classifiedAs: 'noise', decidedAtMs: 2250, alongside: [], stopLatencyMs: null, pauseMs: 350, speech: 1, text: '', line: null },
       ]);
       expect(analysis.agentHeard).toEqual(['Hello there.']);
       expect(analysis.failedTurns).toEqual([events[7]]);
@@ -289,7 +289,7 @@ describe('overlaps', () => {
         decision: 'none',
         classifiedAs: null,
         decidedAtMs: null,
-        withUserSpeech: false,
+        alongside: [],
         stopLatencyMs: 2000,
         pauseMs: null,
         speech: 1,

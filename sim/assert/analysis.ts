@@ -31,10 +31,10 @@ export interface OverlapReport {
   /** When the agent's verdict on it came; sounds judged together share it. */
   readonly decidedAtMs: number | null;
   /**
-   * Real user speech (not a backchannel) reached the agent in the same episode, before the
-   * verdict: a stop then answers that speech, whatever else was heard with it.
+   * What else reached the agent in the same episode, before the verdict: a stop is the doing of
+   * the user's speech heard with it (`bargeIn`), not of an echo or backchannel beside it.
    */
-  readonly withUserSpeech: boolean;
+  readonly alongside: readonly OverlapKindName[];
   /**
    * From its onset until the agent's audio stopped for good at the ear: because the agent stopped
    * for it, or because the utterance ended on its own (a missed barge-in). Null when the audio
@@ -69,7 +69,12 @@ export interface Takeover {
  * same episode: the user's own barge-in explains it.
  */
 export function judgedWithBargeIn(overlap: OverlapReport): boolean {
-  return overlap.withUserSpeech;
+  return overlap.alongside.includes('bargeIn');
+}
+
+/** Whether the agent stopped for its own echo alone: nothing the user made was heard with it. */
+export function stoppedForEchoAlone(overlap: OverlapReport): boolean {
+  return overlap.kind === 'echo' && overlap.decision === 'stop' && overlap.alongside.every((kind) => kind === 'echo');
 }
 
 /** Full-Duplex-Bench: output under this long, with at most {@link BRIEF_WORDS} words, is not a takeover. */
@@ -165,8 +170,9 @@ function collectOverlaps(events: readonly TraceEvent[], sounds: readonly Sound[]
     const endArrivedMs = (sound.endMs ?? Infinity) + (sound.arrivedMs - sound.startMs);
     return sound.arrivedMs <= verdict.t + 1 && endArrivedMs >= verdict.onsetMs - 1;
   };
-  const heardUserSpeech = (verdict: TraceEventOf<'interruption.classified'> | undefined): boolean =>
-    verdict !== undefined && sounds.some((x) => (x.kind === 'speech' || x.kind === 'filler') && inEpisode(x, verdict));
+  const kindOf = (sound: Sound): OverlapKindName => (sound.kind === 'speech' || sound.kind === 'filler' ? 'bargeIn' : sound.kind);
+  const alongside = (sound: Sound | undefined, verdict: TraceEventOf<'interruption.classified'> | undefined): OverlapKindName[] =>
+    verdict === undefined ? [] : [...new Set(sounds.filter((x) => x !== sound && inEpisode(x, verdict)).map(kindOf))];
   const overlaps: OverlapReport[] = [];
   for (const sound of sounds) {
     // During an utterance: from its first audio to its last (a pause or an underrun included).
@@ -181,7 +187,7 @@ function collectOverlaps(events: readonly TraceEvent[], sounds: readonly Sound[]
         undefined,
       );
     if (verdict) explained.add(verdict);
-    const kind: OverlapKindName = sound.kind === 'speech' || sound.kind === 'filler' ? 'bargeIn' : sound.kind;
+    const kind = kindOf(sound);
     const decision = verdict?.action ?? 'none';
     overlaps.push({
       atMs: Math.round(sound.startMs),
@@ -189,7 +195,7 @@ function collectOverlaps(events: readonly TraceEvent[], sounds: readonly Sound[]
       decision,
       classifiedAs: verdict ? KIND_NAMES[verdict.kind]! : null,
       decidedAtMs: verdict ? Math.round(verdict.t) : null,
-      withUserSpeech: heardUserSpeech(verdict),
+      alongside: alongside(sound, verdict),
       ...ownTiming(stopTiming(speech, sound.startMs, verdict?.action === 'stop' ? verdict.t : undefined), kind, decision),
       speech: speech.speech,
       text: sound.kind === 'echo' ? '' : sound.text,
@@ -205,7 +211,7 @@ function collectOverlaps(events: readonly TraceEvent[], sounds: readonly Sound[]
       decision: verdict.action,
       classifiedAs: KIND_NAMES[verdict.kind]!,
       decidedAtMs: Math.round(verdict.t),
-      withUserSpeech: heardUserSpeech(verdict),
+      alongside: alongside(undefined, verdict),
       ...ownTiming(speech ? stopTiming(speech, verdict.onsetMs, verdict.action === 'stop' ? verdict.t : undefined) : { stopLatencyMs: null, pauseMs: null }, 'noise', verdict.action),
       speech: verdict.speech,
       text: '',

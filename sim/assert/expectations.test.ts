@@ -312,7 +312,7 @@ describe('backchannels_ignored', () => {
   it('excuses a stop when real user speech was heard in the same episode', () => {
     const stopped = backchannel(4000, { decision: 'stop', classifiedAs: 'bargeIn', decidedAtMs: 4700 });
     expect(verdict({ kind: 'backchannels_ignored' }, { overlaps: [stopped] }).passed).toBe(false);
-    expect(verdict({ kind: 'backchannels_ignored' }, { overlaps: [{ ...stopped, withUserSpeech: true }] }).passed).toBe(true);
+    expect(verdict({ kind: 'backchannels_ignored' }, { overlaps: [{ ...stopped, alongside: ['bargeIn'] }] }).passed).toBe(true);
   });
 
   it('fails vacuously when the scenario has no backchannel', () => {
@@ -362,7 +362,7 @@ describe('no_self_interruption, max_overlap, max_pause', () => {
       message: 'the agent stopped for its own echo at 6.00 s',
       actual: 1,
     });
-    expect(verdict({ kind: 'no_self_interruption' }, { overlaps: [{ ...echo(6000, 'stop'), withUserSpeech: true }] }).passed).toBe(true);
+    expect(verdict({ kind: 'no_self_interruption' }, { overlaps: [{ ...echo(6000, 'stop'), alongside: ['bargeIn'] }] }).passed).toBe(true);
   });
 
   it('max_overlap compares the longest overlap with the bound', () => {

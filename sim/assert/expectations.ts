@@ -1,7 +1,7 @@
 import type { TraceEventOf } from '../../core/trace/events.js';
 import type { Expectation, PercentileBudget, TextMatcher } from '../scenario/model.js';
 import type { CallResult } from '../world/call.js';
-import { judgedWithBargeIn, type CallAnalysis, type OverlapReport, type TurnReport } from './analysis.js';
+import { judgedWithBargeIn, stoppedForEchoAlone, type CallAnalysis, type OverlapReport, type TurnReport } from './analysis.js';
 import { summarize } from '../../core/metrics/summary.js';
 import { checkInvariants } from './invariants.js';
 
@@ -39,7 +39,7 @@ function check(expectation: Expectation, call: CallResult, analysis: CallAnalysi
     case 'backchannels_ignored':
       return backchannelsIgnored(call, analysis.overlaps);
     case 'no_self_interruption': {
-      const stops = analysis.overlaps.filter((o) => o.kind === 'echo' && o.decision === 'stop' && !judgedWithBargeIn(o));
+      const stops = analysis.overlaps.filter(stoppedForEchoAlone);
       return {
         id: 'no_self_interruption',
         passed: stops.length === 0,

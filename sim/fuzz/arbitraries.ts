@@ -245,7 +245,7 @@ export function scenarioFile(options: ScenarioFileOptions = {}): fc.Arbitrary<Sc
         name: 'generated scenario',
         seed,
         // A turn that failed leaves the next one waiting for an answer that never comes: cap it.
-        max_duration: '90s',
+        max_duration: '120s',
         user: turns.flatMap((turn, i) => turnActions(turn, f, i === 0)),
         agent: {
           ...(f.greeting ? { greeting: 'Thanks for calling. How can I help?' } : {}),

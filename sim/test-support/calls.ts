@@ -61,7 +61,7 @@ export function overlapReport(fields: Partial<OverlapReport> & Pick<OverlapRepor
     decision: 'none',
     classifiedAs: null,
     decidedAtMs: null,
-    withUserSpeech: false,
+    alongside: [],
     stopLatencyMs: null,
     pauseMs: null,
     speech: 1,
