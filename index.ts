@@ -74,3 +74,23 @@ export { delayMs, type Delay } from './providers/scripted/delay.js';
 export { ScriptedLlm, tokenize, type ScriptedLlmOptions, type ScriptedReply } from './providers/scripted/scripted-llm.js';
 export { ScriptedStt, ScriptedSttSession, type ScriptedSttOptions, type TimedSttEvent } from './providers/scripted/scripted-stt.js';
 export { ScriptedTts, type ScriptedTtsOptions } from './providers/scripted/scripted-tts.js';
+
+// Simulator
+export type { Distribution } from './sim/distribution.js';
+export type { AgentConfig, LlmSpec, SttSpec, TtsSpec, VadSpec } from './sim/config/model.js';
+export { PRESETS } from './sim/config/presets.js';
+export { LLM_PROFILES, STT_PROFILES, TTS_PROFILES, type Profile } from './sim/config/profiles.js';
+export { loadConfigFile, resolveConfig, type ConfigLoad } from './sim/config/load.js';
+export { withProviderOverrides } from './sim/config/resolve.js';
+export type * from './sim/scenario/model.js';
+export { loadScenarioFile, parseScenario, scenarioFromObject, type ScenarioLoad } from './sim/scenario/load.js';
+export { InputError, type SourcePosition } from './sim/load/index.js';
+export { runCall, type CallResult } from './sim/world/call.js';
+export { analyseCall, type CallAnalysis, type OverlapReport, type UserTurn } from './sim/assert/analysis.js';
+export { evaluate, type AssertionResult } from './sim/assert/expectations.js';
+export { judgeCall, type Metrics, type ScenarioResult } from './sim/assert/scenario-result.js';
+export { checkInvariants, type InvariantOptions, type Violation } from './sim/assert/invariants.js';
+
+// Runner and reports
+export { run, prepare, runScenarios, type RunOptions, type PreparedScenario } from './runner/run.js';
+export { buildReport, REPORT_SCHEMA_VERSION, serializeReport, writeReport, type RunReport } from './reports/json.js';

@@ -8,6 +8,10 @@ import { withProviderOverrides } from '../sim/config/resolve.js';
 import { judgeCall } from '../sim/assert/scenario-result.js';
 import { runCall } from '../sim/world/call.js';
 import { tenMinuteCall } from './bench-scenarios.js';
+import fc from 'fast-check';
+import { scenarioFile } from '../sim/fuzz/arbitraries.js';
+import { scenarioFromObject } from '../sim/scenario/load.js';
+import { violationsOf } from './fuzz.js';
 import { prepare } from './run.js';
 
 interface BenchResult {
@@ -56,4 +60,33 @@ async function main(): Promise<void> {
   }));
 }
 
+/**
+ * Fuzzing throughput: generated scenarios (about 30 s each) checked per second, each run twice
+ * for the determinism invariant, as `parley fuzz` does.
+ */
+async function benchFuzz(): Promise<void> {
+  const files = fc.sample(scenarioFile(), { numRuns: 300, seed: 42 });
+  const config = PRESETS.default!;
+  let simulatedMs = 0;
+  for (const file of files) {
+    const loaded = scenarioFromObject(file, 'bench.yaml');
+    if (loaded.ok) simulatedMs += (await runCall(loaded.scenario, withProviderOverrides(config, loaded.scenario.providers), loaded.scenario.seed ?? 1)).endMs;
+  }
+  await violationsOf(files[0]!, config); // warm-up
+  const started = performance.now();
+  for (const file of files) await violationsOf(file, config);
+  const wallSeconds = (performance.now() - started) / 1000;
+  process.stdout.write(
+    `${JSON.stringify({
+      name: 'fuzz-default',
+      scenariosPerSecond: Math.round(files.length / wallSeconds),
+      meanScenarioSeconds: round(simulatedMs / files.length / 1000),
+      simulatedSeconds: round((2 * simulatedMs) / 1000),
+      wallSeconds: round(wallSeconds),
+      speedup: Math.round((2 * simulatedMs) / 1000 / wallSeconds),
+    })}\n`,
+  );
+}
+
 await main();
+await benchFuzz();

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fuzzCommand } from './fuzz-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-files.js';
 import { UsageError } from './usage.js';
@@ -13,6 +14,8 @@ Usage: parley <command> [options]
 Commands:
   run <files or dirs...>   run scenario files on the simulator and write a report
                            (parley run --help for its options)
+  fuzz [options]           generate scenarios, check the turn-taking invariants, and
+                           shrink a failure to a minimal scenario (parley fuzz --help)
   schema [--out DIR]       write the JSON Schemas of scenario and config files
                            for editor completion (default DIR: scenarios)
   help                     show this help
@@ -45,6 +48,8 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
     switch (command) {
       case 'run':
         return await runCommand(rest, out, err);
+      case 'fuzz':
+        return await fuzzCommand(rest, out, err);
       case 'schema':
         return await schemaCommand(rest, out);
       default:

@@ -210,7 +210,7 @@ describe('parley run: bad input exits 2 with file:line:col lines and writes noth
     await rejects(
       ['anchor.yaml'],
       [
-        'anchor.yaml:5:9: unknown event "agent.speach.start" (did you mean "agent.speech.start"?); events: call.start, agent.speech.start, agent.speech.end, endpoint, previous.start, previous.end',
+        'anchor.yaml:5:9: unknown event "agent.speach.start" (did you mean "agent.speech.start"?); events: call.start, agent.speech.start, agent.speech.end, agent.turn.end, endpoint, previous.start, previous.end',
       ],
     );
   });

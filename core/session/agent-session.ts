@@ -106,6 +106,8 @@ export class AgentSession {
   /** The agent's recently played words (for echo in transcripts), and how many of its speech's words were seen. */
   #playedWords: PlayedWord[] = [];
   #played = { speech: 0, count: 0, flowing: false };
+  /** Normalised words of the speech's text, with where each ends in it (cached: chunks play far more often than text grows). */
+  readonly #speechWords = cachedWordOffsets();
   #closed = false;
 
   constructor(options: AgentSessionOptions) {
@@ -698,8 +700,11 @@ export class AgentSession {
     const resumed = flowing && !this.#played.flowing;
     this.#played.flowing = flowing && this.playout.playing;
     // Whole words heard, and while audio flows the one being played (its start can already come back as echo).
-    const heardCount = wordsOf(this.playout.heardText()).length;
-    const started = wordsOf(this.playout.fullText()).slice(0, heardCount + (flowing ? 1 : 0));
+    const tokens = this.#speechWords(this.playout.fullText());
+    const heardLength = this.playout.heardText().length;
+    let heardCount = 0;
+    while (heardCount < tokens.length && tokens[heardCount]!.endOffset <= heardLength) heardCount++;
+    const started = tokens.slice(0, heardCount + (flowing ? 1 : 0)).map((t) => t.word);
     for (const word of started.slice(this.#played.count)) this.#playedWords.push({ word, atMs: now });
     if (resumed && started.length > 0 && started.length <= this.#played.count) {
       // Audio resumed inside a word noted before: it is being played (again) now.
@@ -730,6 +735,24 @@ const PLAYED_WORDS_KEPT_MS = 60_000;
 
 /** How long to wait for a TTS to acknowledge `clear()` before carrying on without it. */
 const TTS_CLEAR_TIMEOUT_MS = 1000;
+
+/**
+ * The normalised words of a text, each with the offset where its written word ends, remembering
+ * its last answer.
+ */
+function cachedWordOffsets(): (text: string) => readonly { readonly word: string; readonly endOffset: number }[] {
+  let last: { text: string; words: { word: string; endOffset: number }[] } | undefined;
+  return (text) => {
+    if (last?.text !== text) {
+      const words: { word: string; endOffset: number }[] = [];
+      for (const match of text.matchAll(/\S+/g)) {
+        for (const word of wordsOf(match[0])) words.push({ word, endOffset: match.index + match[0].length });
+      }
+      last = { text, words };
+    }
+    return last.words;
+  };
+}
 
 function isEndpointer(value: Endpointer | EndpointerOptions | undefined): value is Endpointer {
   return typeof (value as Endpointer | undefined)?.onVad === 'function';

@@ -131,7 +131,7 @@ export function turnDraw(): fc.Arbitrary<TurnDraw> {
 
 /** The actions of one turn under `f`: its speech, then what the user does during the answer. */
 export function turnActions(turn: TurnDraw, f: Features, first: boolean): ActionInput[] {
-  const at = !first || f.greeting ? `agent.speech.end + ${ms(turn.gapMs)}` : `call.start + ${ms(turn.gapMs)}`;
+  const at = !first || f.greeting ? `agent.turn.end + ${ms(turn.gapMs)}` : `call.start + ${ms(turn.gapMs)}`;
   const actions: ActionInput[] = [];
   if (f.hesitations && turn.split) {
     const { phrase, pauseMs, filler } = turn.split;

@@ -15,6 +15,8 @@ export type AnchorEvent =
   | 'agent.speech.start'
   /** The agent's next utterance stops being audible (finished or cut off). */
   | 'agent.speech.end'
+  /** The agent is done with the user's turn: its answer stopped being audible, or it failed. */
+  | 'agent.turn.end'
   /** The agent's next end-of-turn decision. */
   | 'endpoint'
   /** The user's own previous action began / ended. */

@@ -16,6 +16,7 @@ const ANCHOR_EVENTS: readonly AnchorEvent[] = [
   'call.start',
   'agent.speech.start',
   'agent.speech.end',
+  'agent.turn.end',
   'endpoint',
   'previous.start',
   'previous.end',
@@ -52,7 +53,7 @@ export function parseAnchor(text: string): Anchor {
 
 const anchorSchema = z
   .string()
-  .regex(/^\s*(?:[0-9.]+\s*[a-z]+|(?:call\.start|agent\.speech\.start|agent\.speech\.end|endpoint|previous\.start|previous\.end)(?:\s*\+\s*[0-9.]+\s*[a-z]+)?)\s*$/, {
+  .regex(/^\s*(?:[0-9.]+\s*[a-z]+|(?:call\.start|agent\.speech\.start|agent\.speech\.end|agent\.turn\.end|endpoint|previous\.start|previous\.end)(?:\s*\+\s*[0-9.]+\s*[a-z]+)?)\s*$/, {
     error: (issue) => anchorProblem(String(issue.input)) ?? `expected ${ANCHOR_PHRASE}`,
   })
   .meta({ description: `When the action starts: ${ANCHOR_PHRASE}. Events: ${ANCHOR_EVENTS.join(', ')}.`, examples: ['agent.speech.start + 1500ms'] })

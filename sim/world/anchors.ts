@@ -1,7 +1,7 @@
 import type { AnchorEvent } from '../scenario/model.js';
 
 /** Events the scripted user can wait for, other than its own actions and the call start. */
-export type WorldEvent = Extract<AnchorEvent, 'agent.speech.start' | 'agent.speech.end' | 'endpoint'>;
+export type WorldEvent = Extract<AnchorEvent, 'agent.speech.start' | 'agent.speech.end' | 'agent.turn.end' | 'endpoint'>;
 
 /**
  * Remembers when world events happened and wakes up those waiting for the next one after a

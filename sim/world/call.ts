@@ -88,6 +88,8 @@ export async function runCall(scenario: Scenario, config: AgentConfig, seed: num
   });
   trace.subscribe((event) => {
     if (event.type === 'endpoint.end') events.record('endpoint', event.t);
+    // A failed turn is over for the user too: nothing more is coming.
+    if (event.type === 'turn.failed') events.record('agent.turn.end', event.t);
   });
   const falseAlarms = scheduleFalseAlarms(clock, vad, vadSpec.falseAlarmsPerMinute, scenario.maxDurationMs, streams.stream('vad-false'));
 

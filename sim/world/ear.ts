@@ -99,7 +99,10 @@ export class Ear {
     const { clock, events } = this.#options;
     const endMs = this.#speeches.get(speech)?.lastStopMs;
     if (endMs === undefined) return; // never audible
-    clock.setTimeout(() => events.record('agent.speech.end', endMs), endMs - clock.now());
+    clock.setTimeout(() => {
+      events.record('agent.speech.end', endMs);
+      events.record('agent.turn.end', endMs);
+    }, endMs - clock.now());
   }
 
   #startEcho(speech: number, heardAtMs: number, playedAtStartMs: number, text: string): void {
