@@ -58,6 +58,13 @@ describe('the package', () => {
     const imported = run(process.execPath, ['--input-type=module', '-e', IMPORT_CHECK], project);
     expect(imported.stderr).toBe('');
     expect(JSON.parse(imported.stdout)).toEqual(EXPECTED);
+    const arbitraries = run(
+      process.execPath,
+      ['--input-type=module', '-e', "import fc from 'fast-check'; import { scenarioFile } from 'parley/arbitraries'; console.log(fc.sample(scenarioFile(), { numRuns: 1, seed: 1 })[0].expect.join());"],
+      project,
+    );
+    expect(arbitraries.stderr).toBe('');
+    expect(arbitraries.stdout.trim()).toBe('invariants');
     const help = run(join(project, 'node_modules/.bin/parley'), ['--help'], project);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: parley <command>');
