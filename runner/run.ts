@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { buildReport, writeReport, type RunReport } from '../reports/json.js';
+import { dirname } from 'node:path';
+import { buildReport, type RunReport } from '../reports/json.js';
+import { writeRunOutputs } from './outputs.js';
 import { judgeCall, type ScenarioResult } from '../sim/assert/scenario-result.js';
 import { displayPath, resolveConfig } from '../sim/config/load.js';
 import type { AgentConfig } from '../sim/config/model.js';
@@ -9,6 +10,7 @@ import { InputError, type SourcePosition } from '../sim/load/index.js';
 import { loadScenarioFile } from '../sim/scenario/load.js';
 import type { Scenario } from '../sim/scenario/model.js';
 import { runCall } from '../sim/world/call.js';
+import { buildTimeline, type Timeline } from '../reports/timeline.js';
 import { findScenarioFiles } from './scenario-files.js';
 
 /** Options of a run (what `parley run` parses from its arguments). */
@@ -89,43 +91,76 @@ export function seedsFor(scenario: Scenario, options: Pick<RunOptions, 'seed' | 
   return Array.from({ length: options.seeds }, (_, i) => first + i);
 }
 
-/** Runs prepared scenarios, calling `onResult` after each (scenario, seed). */
+/** One scenario to run with one seed. Plain data, so it can be sent to a worker thread. */
+export interface RunTask {
+  readonly scenario: Scenario;
+  readonly config: AgentConfig;
+  readonly seed: number;
+}
+
+/** What a task produces: the verdict for report.json, and the timeline for the HTML report and traces. */
+export interface RunArtifact {
+  readonly result: ScenarioResult;
+  readonly timeline: Timeline;
+}
+
+/**
+ * The tasks of a run in canonical order (scenario file, then seed), so a report is the same
+ * whatever order the paths were given in, however the run was split into shards and workers.
+ */
+export function planTasks(prepared: readonly PreparedScenario[], options: Pick<RunOptions, 'seed' | 'seeds'>): RunTask[] {
+  const byFile = [...prepared].sort((a, b) => compareText(a.scenario.file, b.scenario.file));
+  return byFile.flatMap(({ scenario, config }) => seedsFor(scenario, options).map((seed) => ({ scenario, config, seed })));
+}
+
+/** Runs one task: the call, its verdict and its timeline. */
+export async function executeTask(task: RunTask): Promise<RunArtifact> {
+  const call = await runCall(task.scenario, task.config, task.seed);
+  const { result, analysis } = judgeCall(call);
+  return { result, timeline: buildTimeline(call, analysis, result) };
+}
+
+/** Runs prepared scenarios in canonical order, calling `onResult` after each (scenario, seed). */
 export async function runScenarios(
   prepared: readonly PreparedScenario[],
   options: Pick<RunOptions, 'seed' | 'seeds' | 'config'>,
   onResult: (result: ScenarioResult) => void = () => {},
-): Promise<RunReport> {
-  const results: ScenarioResult[] = [];
-  for (const { scenario, config } of prepared) {
-    for (const seed of seedsFor(scenario, options)) {
-      const { result } = judgeCall(await runCall(scenario, config, seed));
-      results.push(result);
-      onResult(result);
-    }
+): Promise<{ report: RunReport; artifacts: RunArtifact[] }> {
+  const artifacts: RunArtifact[] = [];
+  for (const task of planTasks(prepared, options)) {
+    const artifact = await executeTask(task);
+    artifacts.push(artifact);
+    onResult(artifact.result);
   }
-  return buildReport({ seed: options.seed ?? null, seeds: options.seeds, config: options.config }, results);
+  const report = buildReport({ seed: options.seed ?? null, seeds: options.seeds, config: options.config }, artifacts.map((a) => a.result));
+  return { report, artifacts };
 }
 
-/** Runs a suite end to end: prepare, run, write the report. Throws nothing for bad input: returns the errors. */
+/** Code-unit order: the same on every machine, unlike locale order. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Runs a suite end to end: prepare, run, write the outputs. Throws nothing for bad input: returns the errors. */
 export async function run(
   options: RunOptions,
   onResult?: (result: ScenarioResult) => void,
-): Promise<{ ok: true; report: RunReport; reportPath: string | undefined } | { ok: false; errors: InputError[] }> {
+): Promise<{ ok: true; report: RunReport; artifacts: RunArtifact[]; reportPath: string | undefined } | { ok: false; errors: InputError[] }> {
   const { scenarios, errors } = prepare(options);
   const dirProblem = options.reportDir === undefined ? undefined : reportDirProblem(options.reportDir);
   if (dirProblem) errors.unshift(dirProblem);
   if (errors.length > 0) return { ok: false, errors };
-  const report = await runScenarios(scenarios, options, onResult);
-  if (options.reportDir === undefined) return { ok: true, report, reportPath: undefined };
+  const { report, artifacts } = await runScenarios(scenarios, options, onResult);
+  if (options.reportDir === undefined) return { ok: true, report, artifacts, reportPath: undefined };
   try {
-    return { ok: true, report, reportPath: writeReport(options.reportDir, report) };
+    return { ok: true, report, artifacts, reportPath: writeRunOutputs(options.reportDir, report, artifacts) };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { ok: false, errors: [new InputError('--report-dir', undefined, `cannot write ${join(options.reportDir, 'report.json')}: ${reason}`)] };
+    return { ok: false, errors: [new InputError('--report-dir', undefined, `cannot write the report in ${options.reportDir}: ${reason}`)] };
   }
 }
 
-/** Why the report cannot go into `dir` (checked before running, so a bad --report-dir wastes no time). */
+/** Why `dir` cannot take a report (checked before anything runs). */
 function reportDirProblem(dir: string): InputError | undefined {
   if (dir === '') return new InputError('--report-dir', undefined, 'expected a directory, got an empty value');
   try {

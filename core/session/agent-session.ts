@@ -52,8 +52,9 @@ interface Speech {
   speculative: boolean;
   llmDone: boolean;
   llmFirstToken: boolean;
-  /** Text generated so far. */
+  /** Text generated so far, and when each token arrived. */
   text: string;
+  readonly tokenTimesMs: number[];
   /** Chunks waiting to go to the TTS (while speculative, or while the TTS connects or clears). */
   pending: { readonly segment: number; readonly text: string }[];
   lastSegment: number;
@@ -483,6 +484,7 @@ export class AgentSession {
       llmDone: false,
       llmFirstToken: false,
       text: '',
+      tokenTimesMs: [],
       pending: [],
       lastSegment: 0,
       ttsQueue: [],
@@ -519,6 +521,7 @@ export class AgentSession {
             this.trace.emit('llm.first_token', { speech: speech.id });
           }
           speech.text += event.text;
+          speech.tokenTimesMs.push(this.#clock.now());
           for (const chunk of speech.sentences.push(event.text)) this.#addChunk(speech, chunk);
           continue;
         }
@@ -538,7 +541,7 @@ export class AgentSession {
 
   #llmDone(speech: Speech, reason: 'stop' | 'length'): void {
     speech.llmDone = true;
-    this.trace.emit('llm.done', { speech: speech.id, reason, text: speech.text });
+    this.trace.emit('llm.done', { speech: speech.id, reason, text: speech.text, tokenTimesMs: speech.tokenTimesMs });
     for (const chunk of speech.sentences.flush()) this.#addChunk(speech, chunk);
     this.#maybeFinishInput(speech);
   }
@@ -618,7 +621,7 @@ export class AgentSession {
     this.#speech = undefined;
     if (!speech.llmDone) {
       speech.controller.abort();
-      this.trace.emit('llm.aborted', { speech: speech.id, cause });
+      this.trace.emit('llm.aborted', { speech: speech.id, cause, text: speech.text, tokenTimesMs: speech.tokenTimesMs });
     }
     if (speech.ttsQueue.length > 0 && this.#tts) this.#clearTts(this.#tts, speech);
     const { heardText } = this.playout.stop(cause === 'closed' ? 'closed' : 'interrupted');

@@ -86,8 +86,10 @@ export interface TraceEventMap {
   // LLM
   'llm.request': { speech: number; turn: number; speculative: boolean; messages: number };
   'llm.first_token': { speech: number };
-  'llm.done': { speech: number; reason: 'stop' | 'length'; text: string };
-  'llm.aborted': { speech: number; cause: AbortCause };
+  /** The reply is complete; `tokenTimesMs`: when each token arrived. */
+  'llm.done': { speech: number; reason: 'stop' | 'length'; text: string; tokenTimesMs: number[] };
+  /** The request was abandoned; `text`, `tokenTimesMs`: what had arrived by then. */
+  'llm.aborted': { speech: number; cause: AbortCause; text: string; tokenTimesMs: number[] };
   'llm.error': { speech: number; provider: string; message: string };
   /** A speculative generation became the real answer. */
   'llm.committed': { speech: number };
