@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fuzzCommand } from './fuzz-command.js';
+import { initCommand } from './init-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-files.js';
 import { UsageError } from './usage.js';
@@ -18,6 +19,7 @@ Commands:
                            shrink a failure to a minimal scenario (parley fuzz --help)
   schema [--out DIR]       write the JSON Schemas of scenario and config files
                            for editor completion (default DIR: scenarios)
+  init [DIR]               write a starter scenario and agent config (parley init --help)
   help                     show this help
 
 Options:
@@ -48,6 +50,8 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
     switch (command) {
       case 'run':
         return await runCommand(rest, out, err);
+      case 'init':
+        return initCommand(rest, out);
       case 'fuzz':
         return await fuzzCommand(rest, out, err);
       case 'schema':
@@ -66,7 +70,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
 }
 
 /** Subcommands, named in their usage errors ("parley run: …"). */
-const COMMANDS: readonly string[] = ['run', 'schema'];
+const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema'];
 
 /** One line: node:util's wording of an unknown option is replaced by a shorter one. */
 function usageMessage(error: Error, who: string): string {

@@ -43,7 +43,7 @@ export async function fuzzCommand(args: readonly string[], out: NodeJS.WritableS
     out.write(`${FUZZ_USAGE}\n`);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`parley fuzz: unexpected argument "${positionals[0]}" (try: parley fuzz --help)`);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (try: parley fuzz --help)`);
   const runs = values.runs === undefined ? 500 : integer('--runs', values.runs, 1);
   // The one place fuzzing reads the clock: a fresh seed each time unless one is given.
   const seed = values.seed === undefined ? Date.now() % 1_000_000_000 : integer('--seed', values.seed, 0);
@@ -82,7 +82,7 @@ export async function fuzzCommand(args: readonly string[], out: NodeJS.WritableS
 function integer(flag: string, text: string, min: number): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`parley fuzz: ${flag} expects an integer ≥ ${min}, got "${text}"`);
+    throw new UsageError(`${flag} expects an integer ≥ ${min}, got "${text}"`);
   }
   return value;
 }
@@ -91,6 +91,6 @@ function duration(flag: string, text: string): number {
   try {
     return parseDuration(text);
   } catch (error) {
-    throw new UsageError(`parley fuzz: ${flag}: ${(error as Error).message}`);
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
   }
 }

@@ -65,6 +65,9 @@ describe('the package', () => {
     );
     expect(arbitraries.stderr).toBe('');
     expect(arbitraries.stdout.trim()).toBe('invariants');
+    // parley/vitest needs the project's own vitest (a peer dependency): here only its entry is checked.
+    const vitestEntry = run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('parley/vitest'))"], project);
+    expect(vitestEntry.stdout.trim()).toMatch(/node_modules\/parley\/dist\/runner\/vitest\.js$/);
     const help = run(join(project, 'node_modules/.bin/parley'), ['--help'], project);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: parley <command>');
