@@ -94,3 +94,8 @@ export { checkInvariants, type InvariantOptions, type Violation } from './sim/as
 // Runner and reports
 export { run, prepare, runScenarios, type RunOptions, type PreparedScenario } from './runner/run.js';
 export { buildReport, REPORT_SCHEMA_VERSION, serializeReport, writeReport, type RunReport } from './reports/json.js';
+export { compareReports, DEFAULT_TOLERANCE, DEFAULT_TOLERANCES, parseReport, readReportFile, writeBaseline } from './reports/baseline.js';
+export type { ComparedMetric, ComparedStat, Comparison, MetricDelta, ScenarioComparison, Tolerance, Tolerances } from './reports/comparison.js';
+export { renderJUnit } from './reports/junit.js';
+export { renderComparisonMarkdown, renderMarkdownSummary } from './reports/markdown.js';
+export { gatesFileSchema, loadGatesFile, parseGates } from './runner/gates.js';

@@ -51,3 +51,9 @@ export interface Comparison {
   /** No regression: the gate passes. */
   readonly passed: boolean;
 }
+
+/**
+ * The tolerance of every compared statistic, fully resolved (a gates file, `--gates FILE`, sets
+ * them; `DEFAULT_TOLERANCES` in reports/baseline.ts has the defaults).
+ */
+export type Tolerances = { readonly [M in ComparedMetric]: { readonly [S in ComparedStat]: Tolerance } };

@@ -16,19 +16,28 @@ export interface RunReport {
   readonly seeds: number;
   /** The configuration given on the command line (scenarios may pin their own). */
   readonly config: string;
+  /**
+   * Only in the report of one shard of a suite (`parley run --shard index/count`): its summary and
+   * metrics cover that shard's runs. Absent otherwise, and in what `parley merge` joins.
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
   readonly summary: { readonly scenarios: number; readonly passed: number; readonly failed: number };
   readonly metrics: Metrics;
   readonly scenarios: readonly ScenarioResult[];
 }
 
 /** Assembles the report of a run. */
-export function buildReport(options: { seed: number | null; seeds: number; config: string }, results: readonly ScenarioResult[]): RunReport {
+export function buildReport(
+  options: { seed: number | null; seeds: number; config: string; shard?: { index: number; count: number } | undefined },
+  results: readonly ScenarioResult[],
+): RunReport {
   const passed = results.filter((r) => r.passed).length;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     seed: options.seed,
     seeds: options.seeds,
     config: options.config,
+    ...(options.shard === undefined ? {} : { shard: { index: options.shard.index, count: options.shard.count } }),
     summary: { scenarios: results.length, passed, failed: results.length - passed },
     metrics: metricsOf(results.map((r) => r.turns), results.map((r) => r.overlaps)),
     scenarios: results,

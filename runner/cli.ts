@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { compareCommand } from './compare-command.js';
 import { fuzzCommand } from './fuzz-command.js';
 import { initCommand } from './init-command.js';
+import { mergeCommand } from './merge-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-files.js';
 import { UsageError } from './usage.js';
@@ -15,9 +17,14 @@ Usage: parley <command> [options]
 Commands:
   run <files or dirs...>   run scenario files on the simulator and write a report
                            (parley run --help for its options)
+  merge <reports...> --report-dir DIR
+                           join the report dirs of the shards of a run (--shard i/n)
+                           into one report (parley merge --help)
+  compare A.json B.json    compare two reports (B against the baseline A): a Markdown table of
+                           the differences; exit 1 on a regression (parley compare --help)
   fuzz [options]           generate scenarios, check the turn-taking invariants, and
                            shrink a failure to a minimal scenario (parley fuzz --help)
-  schema [--out DIR]       write the JSON Schemas of scenario and config files
+  schema [--out DIR]       write the JSON Schemas of scenario, config and gates files
                            for editor completion (default DIR: scenarios)
   init [DIR]               write a starter scenario and agent config (parley init --help)
   help                     show this help
@@ -50,10 +57,14 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
     switch (command) {
       case 'run':
         return await runCommand(rest, out, err);
+      case 'merge':
+        return await mergeCommand(rest, out, err);
       case 'init':
         return initCommand(rest, out);
       case 'fuzz':
         return await fuzzCommand(rest, out, err);
+      case 'compare':
+        return await compareCommand(rest, out, err);
       case 'schema':
         return await schemaCommand(rest, out);
       default:
@@ -70,7 +81,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
 }
 
 /** Subcommands, named in their usage errors ("parley run: …"). */
-const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema'];
+const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema', 'compare', 'merge'];
 
 /** One line: node:util's wording of an unknown option is replaced by a shorter one. */
 function usageMessage(error: Error, who: string): string {

@@ -1,16 +1,33 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../reports/atomic.js';
+import { writeChromeTraces } from '../reports/chrome-trace.js';
+import type { Comparison } from '../reports/comparison.js';
+import { writeHtmlReport } from '../reports/html.js';
 import { writeReport, type RunReport } from '../reports/json.js';
+import { renderMarkdownSummary } from '../reports/markdown.js';
 import type { Timeline } from '../reports/timeline.js';
 import type { RunArtifact } from './run.js';
 
+/** Options of {@link writeRunOutputs}. */
+export interface RunOutputOptions {
+  /** The comparison with a baseline run (`--baseline`), shown in summary.md and report.html. */
+  readonly comparison?: Comparison | undefined;
+}
+
 /**
- * Writes everything a run leaves in its report directory: report.json, and one timeline per
- * scenario run under timelines/ (what the HTML report draws, and what `parley merge` joins).
+ * Writes everything a run leaves in its report directory: report.json, summary.md (the Markdown
+ * summary for CI step summaries), report.html, one timeline per scenario run under timelines/
+ * (what the HTML report draws, and what `parley merge` joins) and one Chrome trace per scenario
+ * run under traces/.
  * Returns the path of report.json.
  */
-export function writeRunOutputs(dir: string, report: RunReport, artifacts: readonly RunArtifact[]): string {
-  writeTimelines(dir, artifacts.map((a) => a.timeline));
+export function writeRunOutputs(dir: string, report: RunReport, artifacts: readonly RunArtifact[], options: RunOutputOptions = {}): string {
+  const timelines = artifacts.map((a) => a.timeline);
+  writeTimelines(dir, timelines);
+  writeChromeTraces(dir, timelines);
+  writeFileAtomically(join(dir, 'summary.md'), renderMarkdownSummary(report, options.comparison));
+  writeHtmlReport(dir, report, timelines, options.comparison ? { comparison: options.comparison } : {});
   return writeReport(dir, report);
 }
 

@@ -95,7 +95,7 @@ describe('parley run: passing and failing scenarios', () => {
     expect(lines.slice(3)).toEqual(['']);
 
     // Only the report: no temporary file left beside it.
-    expect(readdirSync('parley-report')).toEqual(['report.json', 'timelines']);
+    expect(readdirSync('parley-report')).toEqual(['report.html', 'report.json', 'summary.md', 'timelines', 'traces']);
     const text = readFileSync('parley-report/report.json', 'utf8');
     expect(text.endsWith('}\n')).toBe(true);
     expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
@@ -302,7 +302,7 @@ describe('parley run: bad input exits 2 with file:line:col lines and writes noth
     expect(result.errLines).toEqual(['bad.yaml:3:12: expected a duration with a unit, like "250ms" or "1.2s", got "twelve"']);
     expect(readFileSync('kept/report.json')).toEqual(before);
     expect(statSync('kept/report.json').mtimeMs).toBe(mtime);
-    expect(readdirSync('kept')).toEqual(['report.json', 'timelines']);
+    expect(readdirSync('kept')).toEqual(['report.html', 'report.json', 'summary.md', 'timelines', 'traces']);
   });
 
   it('a --report-dir that is a file, before running anything', async () => {

@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { ScenarioResult } from '../sim/assert/scenario-result.js';
 import { run } from './run.js';
+import { finishGate, prepareGate } from './baseline-gate.js';
+import { parseWorkers } from './pool.js';
+import { createProgress } from './progress.js';
+import { parseShard } from './shard.js';
 import { UsageError } from './usage.js';
 
 export const RUN_USAGE = `Usage: parley run <files or dirs...> [options]
@@ -12,6 +16,17 @@ Options:
   --seeds K         run each scenario with K consecutive seeds (default 1)
   --config X        agent config: a preset (default, silence-only) or a YAML file (default: default)
   --report-dir DIR  where report.json goes (default: parley-report)
+  --workers N       run on N worker threads, or "auto" (one per CPU); the report is the same (default 1)
+  --shard i/n       run only shard i of n (round-robin over the runs in file, then seed order);
+                    join the shards' report dirs with parley merge
+  --baseline FILE   compare with an earlier report.json: exit 1 when p50/p95 of voice-to-voice,
+                    end-of-utterance delay or barge-in stop latency regress beyond the tolerance
+                    (default: worse by more than 10% and more than 30 ms), or when an assertion
+                    that passed there fails now
+  --update-baseline write this run's report.json to the --baseline file (regressions are
+                    listed but do not fail the run)
+  --gates FILE      tolerances for --baseline (a YAML gates file; schema: scenarios/gates.schema.json)
+  --junit FILE      also write JUnit XML (one test case per scenario and seed)
   -h, --help        show this help`;
 
 /** `parley run`: returns the exit code (0 all passed, 1 an assertion failed, 2 bad input). */
@@ -23,6 +38,12 @@ export async function runCommand(args: readonly string[], out: NodeJS.WritableSt
       seeds: { type: 'string' },
       config: { type: 'string' },
       'report-dir': { type: 'string' },
+      workers: { type: 'string' },
+      shard: { type: 'string' },
+      baseline: { type: 'string' },
+      'update-baseline': { type: 'boolean' },
+      gates: { type: 'string' },
+      junit: { type: 'string' },
       debug: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -36,11 +57,26 @@ export async function runCommand(args: readonly string[], out: NodeJS.WritableSt
   if (positionals.length === 0) throw new UsageError('give scenario files or directories, e.g. parley run scenarios/');
   const seed = values.seed === undefined ? undefined : integer('--seed', values.seed, 0);
   const seeds = values.seeds === undefined ? 1 : integer('--seeds', values.seeds, 1);
+  const workers = values.workers === undefined ? 1 : parseWorkers(values.workers);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  const checked = prepareGate({ baseline: values.baseline, updateBaseline: values['update-baseline'], gates: values.gates, junit: values.junit, sharded: shard !== undefined });
+  if (!checked.ok) {
+    for (const error of checked.errors) err.write(`${error.toString()}\n`);
+    return 2;
+  }
 
-  const outcome = await run(
-    { paths: positionals, seed, seeds, config: values.config ?? 'default', reportDir: values['report-dir'] ?? 'parley-report' },
-    (result) => out.write(`${resultLine(result)}\n`),
-  );
+  // A live status line on a terminal; one line per scenario run in CI and pipes.
+  const progress = createProgress(out);
+  let outcome: Awaited<ReturnType<typeof run>>;
+  try {
+    outcome = await run(
+      { paths: positionals, seed, seeds, config: values.config ?? 'default', reportDir: values['report-dir'] ?? 'parley-report', workers, shard, baseline: checked.gate.baseline },
+      (result) => progress.result(result),
+      (total) => progress.start(total),
+    );
+  } finally {
+    progress.finish();
+  }
   if (!outcome.ok) {
     for (const error of outcome.errors) err.write(`${error.toString()}\n`);
     return 2;
@@ -50,10 +86,13 @@ export async function runCommand(args: readonly string[], out: NodeJS.WritableSt
   out.write(
     `\n${summary.scenarios} scenario runs: ${summary.passed} passed, ${summary.failed} failed` +
       (v2v.count > 0 ? ` · voice-to-voice p50 ${v2v.p50} ms, p95 ${v2v.p95} ms over ${v2v.count} turns` : '') +
+      (shard ? ` · shard ${shard.index}/${shard.count}` : '') +
       (outcome.reportPath ? ` · ${outcome.reportPath}` : '') +
       '\n',
   );
-  return summary.failed > 0 ? 1 : 0;
+  const gate = finishGate(checked.gate, outcome.report, outcome.comparison, out, err);
+  if (gate === 2) return 2;
+  return summary.failed > 0 || gate === 1 ? 1 : 0;
 }
 
 /** One line per scenario run: verdict, name, and the numbers or the first failure. */

@@ -2,16 +2,19 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildReport, type RunReport } from '../reports/json.js';
 import { writeRunOutputs } from './outputs.js';
-import { judgeCall, type ScenarioResult } from '../sim/assert/scenario-result.js';
+import { compareReports } from '../reports/baseline.js';
+import type { Comparison, Tolerances } from '../reports/comparison.js';
+import type { ScenarioResult } from '../sim/assert/scenario-result.js';
 import { displayPath, resolveConfig } from '../sim/config/load.js';
 import type { AgentConfig } from '../sim/config/model.js';
 import { withProviderOverrides } from '../sim/config/resolve.js';
 import { InputError, type SourcePosition } from '../sim/load/index.js';
 import { loadScenarioFile } from '../sim/scenario/load.js';
 import type { Scenario } from '../sim/scenario/model.js';
-import { runCall } from '../sim/world/call.js';
-import { buildTimeline, type Timeline } from '../reports/timeline.js';
+import type { Timeline } from '../reports/timeline.js';
 import { findScenarioFiles } from './scenario-files.js';
+import { executeTasks } from './pool.js';
+import { shardTasks, type Shard } from './shard.js';
 
 /** Options of a run (what `parley run` parses from its arguments). */
 export interface RunOptions {
@@ -24,6 +27,12 @@ export interface RunOptions {
   readonly config: string;
   /** Where report.json goes; undefined writes nothing. */
   readonly reportDir: string | undefined;
+  /** Worker threads (default 1: every task in this thread); the report is the same for any number. */
+  readonly workers?: number;
+  /** Only this shard's tasks (see runner/shard.ts); recorded in the report as `shard`. */
+  readonly shard?: Shard | undefined;
+  /** A baseline run to compare with (`--baseline`): the comparison is returned and shown in summary.md. */
+  readonly baseline?: { readonly report: RunReport; readonly tolerances: Tolerances } | undefined;
 }
 
 /** A scenario ready to run: validated, with the agent config it runs against. */
@@ -113,26 +122,26 @@ export function planTasks(prepared: readonly PreparedScenario[], options: Pick<R
   return byFile.flatMap(({ scenario, config }) => seedsFor(scenario, options).map((seed) => ({ scenario, config, seed })));
 }
 
-/** Runs one task: the call, its verdict and its timeline. */
-export async function executeTask(task: RunTask): Promise<RunArtifact> {
-  const call = await runCall(task.scenario, task.config, task.seed);
-  const { result, analysis } = judgeCall(call);
-  return { result, timeline: buildTimeline(call, analysis, result) };
-}
+/** Runs one task: the call, its verdict and its timeline (runner/execute.ts, what worker threads load). */
+export { executeTask } from './execute.js';
 
-/** Runs prepared scenarios in canonical order, calling `onResult` after each (scenario, seed). */
+/**
+ * Runs prepared scenarios (the shard's tasks, if any) in canonical order, calling `onStart` with
+ * the number of runs and `onResult` after each (scenario, seed), in that order with any number of workers.
+ */
 export async function runScenarios(
   prepared: readonly PreparedScenario[],
-  options: Pick<RunOptions, 'seed' | 'seeds' | 'config'>,
+  options: Pick<RunOptions, 'seed' | 'seeds' | 'config' | 'workers' | 'shard'>,
   onResult: (result: ScenarioResult) => void = () => {},
+  onStart: (total: number) => void = () => {},
 ): Promise<{ report: RunReport; artifacts: RunArtifact[] }> {
-  const artifacts: RunArtifact[] = [];
-  for (const task of planTasks(prepared, options)) {
-    const artifact = await executeTask(task);
-    artifacts.push(artifact);
-    onResult(artifact.result);
-  }
-  const report = buildReport({ seed: options.seed ?? null, seeds: options.seeds, config: options.config }, artifacts.map((a) => a.result));
+  const tasks = shardTasks(planTasks(prepared, options), options.shard);
+  onStart(tasks.length);
+  const artifacts = await executeTasks(tasks, { workers: options.workers ?? 1, onResult: (artifact) => onResult(artifact.result) });
+  const report = buildReport(
+    { seed: options.seed ?? null, seeds: options.seeds, config: options.config, shard: options.shard },
+    artifacts.map((a) => a.result),
+  );
   return { report, artifacts };
 }
 
@@ -145,15 +154,19 @@ function compareText(a: string, b: string): number {
 export async function run(
   options: RunOptions,
   onResult?: (result: ScenarioResult) => void,
-): Promise<{ ok: true; report: RunReport; artifacts: RunArtifact[]; reportPath: string | undefined } | { ok: false; errors: InputError[] }> {
+  onStart?: (total: number) => void,
+): Promise<
+  { ok: true; report: RunReport; artifacts: RunArtifact[]; reportPath: string | undefined; comparison?: Comparison | undefined } | { ok: false; errors: InputError[] }
+> {
   const { scenarios, errors } = prepare(options);
   const dirProblem = options.reportDir === undefined ? undefined : reportDirProblem(options.reportDir);
   if (dirProblem) errors.unshift(dirProblem);
   if (errors.length > 0) return { ok: false, errors };
-  const { report, artifacts } = await runScenarios(scenarios, options, onResult);
-  if (options.reportDir === undefined) return { ok: true, report, artifacts, reportPath: undefined };
+  const { report, artifacts } = await runScenarios(scenarios, options, onResult, onStart);
+  const comparison = options.baseline ? compareReports(options.baseline.report, report, options.baseline.tolerances) : undefined;
+  if (options.reportDir === undefined) return { ok: true, report, artifacts, reportPath: undefined, comparison };
   try {
-    return { ok: true, report, artifacts, reportPath: writeRunOutputs(options.reportDir, report, artifacts) };
+    return { ok: true, report, artifacts, reportPath: writeRunOutputs(options.reportDir, report, artifacts, { comparison }), comparison };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, errors: [new InputError('--report-dir', undefined, `cannot write the report in ${options.reportDir}: ${reason}`)] };

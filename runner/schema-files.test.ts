@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main } from './cli.js';
-import { CONFIG_SCHEMA_FILE, SCENARIO_SCHEMA_FILE, schemaFiles } from './schema-files.js';
+import { CONFIG_SCHEMA_FILE, GATES_SCHEMA_FILE, SCENARIO_SCHEMA_FILE, schemaFiles } from './schema-files.js';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,8 +44,8 @@ function problems(schema: unknown, value: unknown): string[] {
 }
 
 describe('JSON Schema files', () => {
-  it('names both files, generated deterministically as 2-space JSON with a final newline', () => {
-    expect(generated.map((f) => f.name)).toEqual([SCENARIO_SCHEMA_FILE, CONFIG_SCHEMA_FILE]);
+  it('names the three files, generated deterministically as 2-space JSON with a final newline', () => {
+    expect(generated.map((f) => f.name)).toEqual([SCENARIO_SCHEMA_FILE, CONFIG_SCHEMA_FILE, GATES_SCHEMA_FILE]);
     expect(schemaFiles()).toEqual(generated);
     for (const { text } of generated) {
       expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
@@ -87,6 +87,27 @@ describe('JSON Schema files', () => {
     );
   });
 
+  it('describes a gates file: strict, nothing required, accepting what the gates loader accepts', () => {
+    const schema = byName(GATES_SCHEMA_FILE);
+    expect(schema).toMatchObject({
+      $id: 'https://parley.dev/schema/gates.schema.json',
+      title: 'parley gates',
+      type: 'object',
+      additionalProperties: false,
+    });
+    expect(schema.required ?? []).toEqual([]);
+    expect(Object.keys(schema.properties as object)).toEqual(['$schema', 'default', 'metrics']);
+    const good = {
+      default: { relative: '10%', absolute: '30ms' },
+      metrics: { voiceToVoiceMs: { p95: { relative: '5%', absolute: '50ms' } }, bargeInStopMs: { relative: 0.2, absolute: '20ms' }, eouDelayMs: {} },
+    };
+    expect(problems(schema, good)).toEqual([]);
+    expect(problems(schema, { metrics: { voiceToVoice: {} } }).length).toBeGreaterThan(0);
+    expect(problems(schema, { metrics: { eouDelayMs: { p90: {} } } }).length).toBeGreaterThan(0);
+    expect(problems(schema, { default: { absolute: 'twelve' } }).length).toBeGreaterThan(0);
+    expect(problems(schema, { default: { relative: '-5%' } }).length).toBeGreaterThan(0);
+  });
+
   it('every bundled scenario starts with a yaml-language-server comment pointing at the scenario schema', () => {
     const files = yamlFiles(scenariosDir);
     expect(files.length).toBeGreaterThan(0);
@@ -115,7 +136,7 @@ describe('JSON Schema files', () => {
     expect(problems(schema, { name: 'x', user: [{ say: 'hi' }] })).toEqual(["/ must have required property 'expect'"]);
   });
 
-  it('`parley schema --out DIR` writes both files and names them', async () => {
+  it('`parley schema --out DIR` writes every file and names them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-schema-'));
     temp.push(dir);
     const out = new Capture();
@@ -124,7 +145,7 @@ describe('JSON Schema files', () => {
     expect(await main(['schema', '--out', target], out, err)).toBe(0);
     expect(err.text).toBe('');
     expect(out.text).toBe(generated.map((f) => `wrote ${join(target, f.name)}\n`).join(''));
-    expect(readdirSync(target).sort()).toEqual([CONFIG_SCHEMA_FILE, SCENARIO_SCHEMA_FILE]);
+    expect(readdirSync(target).sort()).toEqual([CONFIG_SCHEMA_FILE, GATES_SCHEMA_FILE, SCENARIO_SCHEMA_FILE]);
     for (const { name, text } of generated) expect(readFileSync(join(target, name), 'utf8')).toBe(text);
   });
 

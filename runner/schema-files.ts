@@ -1,7 +1,7 @@
 /**
  * The JSON Schemas of parley's input files, for editors: `scenarios/scenario.schema.json` (scenario
- * files) and `scenarios/config.schema.json` (agent config files), generated from the zod schemas
- * that validate them. A YAML file opts in with a first line like
+ * files), `scenarios/config.schema.json` (agent config files) and `scenarios/gates.schema.json`
+ * (gates files: baseline tolerances), generated from the zod schemas that validate them. A YAML file opts in with a first line like
  * `# yaml-language-server: $schema=../scenario.schema.json`.
  *
  * `parley schema [--out DIR]` regenerates them; a test keeps the committed copies current.
@@ -14,12 +14,14 @@ import { parseArgs } from 'node:util';
 import { configFileSchema } from '../sim/config/schema.js';
 import { toJsonSchema } from '../sim/load/index.js';
 import { scenarioFileSchema } from '../sim/scenario/schema.js';
+import { gatesFileSchema } from './gates.js';
 import { UsageError } from './usage.js';
 
 /** Where the schemas are published; each file's `$id` is this plus its name. */
 export const SCHEMA_BASE_URL = 'https://parley.dev/schema/';
 export const SCENARIO_SCHEMA_FILE = 'scenario.schema.json';
 export const CONFIG_SCHEMA_FILE = 'config.schema.json';
+export const GATES_SCHEMA_FILE = 'gates.schema.json';
 /** Where the bundled copies live, relative to the package root. */
 export const DEFAULT_SCHEMA_DIR = 'scenarios';
 
@@ -57,6 +59,17 @@ export function schemaFiles(): SchemaFile[] {
         }),
       ),
     },
+    {
+      name: GATES_SCHEMA_FILE,
+      text: serialize(
+        toJsonSchema(gatesFileSchema, {
+          title: 'parley gates',
+          description:
+            'Tolerances of the baseline gate (parley run --baseline, parley compare): a statistic regresses when it grows by more than both its relative and its absolute bound; each bound comes from the statistic, else its metric, else default, else 10% and 30ms.',
+          id: `${SCHEMA_BASE_URL}${GATES_SCHEMA_FILE}`,
+        }),
+      ),
+    },
   ];
 }
 
@@ -75,8 +88,8 @@ export function writeSchemaFiles(dir: string): string[] {
 
 export const SCHEMA_USAGE = `Usage: parley schema [--out DIR]
 
-Writes the JSON Schemas of scenario files (${SCENARIO_SCHEMA_FILE}) and agent config files
-(${CONFIG_SCHEMA_FILE}) into DIR, for editor completion.
+Writes the JSON Schemas of scenario files (${SCENARIO_SCHEMA_FILE}), agent config files
+(${CONFIG_SCHEMA_FILE}) and gates files (${GATES_SCHEMA_FILE}) into DIR, for editor completion.
 
 Options:
   --out DIR         where the files go (default: ${DEFAULT_SCHEMA_DIR})
