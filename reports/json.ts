@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from './atomic.js';
 import { metricsOf, type Metrics, type ScenarioResult } from '../sim/assert/scenario-result.js';
 
 /** Version of the report.json layout; bumped on any incompatible change. */
@@ -51,16 +51,7 @@ export function serializeReport(report: RunReport): string {
 
 /** Writes `DIR/report.json` atomically (a temporary file renamed into place; removed if that fails). */
 export function writeReport(dir: string, report: RunReport): string {
-  const text = serializeReport(report);
-  mkdirSync(dir, { recursive: true });
   const path = join(dir, 'report.json');
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomically(path, serializeReport(report));
   return path;
 }

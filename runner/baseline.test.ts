@@ -1,30 +1,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
-import { main } from './cli.js';
+import { parley } from './test-support/cli.js';
 
 /**
  * The baseline gate, `parley compare` and `--junit` end to end, in-process, in a temporary working
  * directory: a two-scenario suite is run to make a baseline, then changed between runs.
  */
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function parley(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new Capture();
-  const err = new Capture();
-  const code = await main(argv, out, err);
-  return { code, out: out.text, err: err.text };
-}
 
 const home = process.cwd();
 let dir: string;

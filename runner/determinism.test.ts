@@ -1,29 +1,13 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from './cli.js';
+import { parley } from './test-support/cli.js';
 
 /**
  * The same inputs and seed give the same report.json bytes; different seeds give different draws;
  * `--seeds K` runs every scenario K times and aggregates over all runs.
  */
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function parley(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new Capture();
-  const err = new Capture();
-  const code = await main(argv, out, err);
-  return { code, out: out.text, err: err.text };
-}
 
 const home = process.cwd();
 const library = join(home, 'scenarios');

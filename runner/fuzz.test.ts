@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,23 +10,13 @@ import { parseScenario, scenarioFromObject } from '../sim/scenario/load.js';
 import type { AgentConfig } from '../sim/config/model.js';
 import { main } from './cli.js';
 import { counterexampleYaml, fuzz } from './fuzz.js';
+import { Capture } from './test-support/cli.js';
 
 const temp: string[] = [];
 afterAll(() => temp.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** The planted bug: no backchannel lexicon, and no minimum duration before an interruption. */
 const BROKEN: AgentConfig = { ...PRESETS.default!, name: 'broken', interruption: { backchannels: [], minDurationMs: 0 } };
-
-function capture(): { stream: Writable; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 describe('parley fuzz', () => {
   it('finds the planted bug within 200 scenarios and shrinks it to at most 3 user actions', async () => {
@@ -47,12 +36,12 @@ describe('parley fuzz', () => {
     const file = join(dir, 'counterexample.yaml');
     writeFileSync(file, counterexampleYaml(outcome.failure!.scenario, outcome.failure!.violations, { seed: 5, config: 'broken.yaml' }));
     expect(readFileSync(file, 'utf8')).toMatch(/^# Found by parley fuzz --seed 5\./);
-    const out = capture();
-    const err = capture();
-    const code = await main(['run', file, '--report-dir', join(dir, 'report')], out.stream, err.stream);
-    expect(err.text()).toBe('');
+    const out = new Capture();
+    const err = new Capture();
+    const code = await main(['run', file, '--report-dir', join(dir, 'report')], out, err);
+    expect(err.text).toBe('');
     expect(code).toBe(1);
-    expect(out.text()).toMatch(/invariants \(line \d+\): no_false_stop: the agent stopped for the backchannel/);
+    expect(out.text).toMatch(/invariants \(line \d+\): no_false_stop: the agent stopped for the backchannel/);
   });
 
   it('finds no broken invariant with the default config', async () => {
@@ -109,10 +98,10 @@ describe('the scenario arbitraries', () => {
 
 describe('the command', () => {
   it('exits 0 when every invariant holds, printing the seed and the rate', async () => {
-    const out = capture();
-    const code = await main(['fuzz', '--runs', '40', '--seed', '8'], out.stream, capture().stream);
+    const out = new Capture();
+    const code = await main(['fuzz', '--runs', '40', '--seed', '8'], out, new Capture());
     expect(code).toBe(0);
-    expect(out.text()).toMatch(/^parley fuzz: seed 8, up to 40 scenarios, config default\n40 scenarios, every invariant held · \d+ scenarios\/s\n$/);
+    expect(out.text).toMatch(/^parley fuzz: seed 8, up to 40 scenarios, config default\n40 scenarios, every invariant held · \d+ scenarios\/s\n$/);
   });
 
   it('exits 1 on a failure, writing the minimal scenario to --out and naming it', async () => {
@@ -120,22 +109,22 @@ describe('the command', () => {
     temp.push(dir);
     const config = join(dir, 'broken.yaml');
     writeFileSync(config, 'extends: default\ninterruption:\n  backchannels: []\n  min_duration: 0ms\n');
-    const out = capture();
-    const code = await main(['fuzz', '--runs', '200', '--seed', '4', '--config', config, '--out', join(dir, 'found')], out.stream, capture().stream);
+    const out = new Capture();
+    const code = await main(['fuzz', '--runs', '200', '--seed', '4', '--config', config, '--out', join(dir, 'found')], out, new Capture());
     expect(code).toBe(1);
     const path = join(dir, 'found', 'fuzz-4.yaml');
     expect(existsSync(path)).toBe(true);
-    expect(out.text()).toContain(`minimal scenario (`);
-    expect(out.text()).toContain(`reproduce: parley run ${path}    (fuzz seed 4)`);
+    expect(out.text).toContain(`minimal scenario (`);
+    expect(out.text).toContain(`reproduce: parley run ${path}    (fuzz seed 4)`);
     // The config file is pinned relative to where the scenario was written.
     expect(parse(readFileSync(path, 'utf8')).config).toBe('../broken.yaml');
   });
 
   it('exits 2 on bad usage or an unknown config, with one line', async () => {
     for (const args of [['--runs', '0'], ['--seed', 'x'], ['--time-budget', 'soon'], ['extra'], ['--config', 'defualt']]) {
-      const err = capture();
-      expect(await main(['fuzz', ...args], capture().stream, err.stream), args.join(' ')).toBe(2);
-      expect(err.text().trim().split('\n'), args.join(' ')).toHaveLength(1);
+      const err = new Capture();
+      expect(await main(['fuzz', ...args], new Capture(), err), args.join(' ')).toBe(2);
+      expect(err.text.trim().split('\n'), args.join(' ')).toHaveLength(1);
     }
   });
 });

@@ -1,24 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScenarioResult } from '../sim/assert/scenario-result.js';
 import { main } from './cli.js';
 import { createProgress, isInteractive } from './progress.js';
+import { Capture } from './test-support/cli.js';
 
 /** A captured output stream; `isTTY` as a terminal's stdout would have it (or not). */
-class Capture extends Writable {
-  text = '';
-  constructor(readonly isTTY?: boolean) {
-    super();
-  }
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
 const summary = (count: number, p95: number | null = null) => ({ count, min: null, p50: null, p90: null, p95, p99: null, max: null });
 
 /** Just what a result line reads. */

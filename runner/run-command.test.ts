@@ -1,29 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from './cli.js';
+import { parley } from './test-support/cli.js';
 
 /**
  * `parley run` end to end, in-process: `main(argv, out, err)` in a temporary working directory
  * holding scenario files written here. Paths in messages are relative to the working directory.
  */
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function parley(...argv: string[]): Promise<{ code: number; out: string; err: string; errLines: string[] }> {
-  const out = new Capture();
-  const err = new Capture();
-  const code = await main(argv, out, err);
-  return { code, out: out.text, err: err.text, errLines: err.text.split('\n').filter((line) => line !== '') };
-}
 
 const home = process.cwd();
 let dir: string;

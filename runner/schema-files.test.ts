@@ -1,26 +1,18 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main } from './cli.js';
 import { CONFIG_SCHEMA_FILE, GATES_SCHEMA_FILE, SCENARIO_SCHEMA_FILE, schemaFiles } from './schema-files.js';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Capture } from './test-support/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scenariosDir = join(root, 'scenarios');
 const temp: string[] = [];
 afterAll(() => temp.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 const generated = schemaFiles();
 const byName = (name: string) => JSON.parse(generated.find((f) => f.name === name)!.text) as Record<string, unknown>;

@@ -1,31 +1,15 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from './cli.js';
 import { parseShard, shardTasks } from './shard.js';
+import { parley } from './test-support/cli.js';
 
 /**
  * `--workers`, `--shard i/n` and `parley merge`, end to end in-process (`main`), in a temporary
  * working directory. With more than one worker, the worker threads run the built dist/ (see
  * pool.test.ts): run `npm run build` first.
  */
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function parley(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new Capture();
-  const err = new Capture();
-  const code = await main(argv, out, err);
-  return { code, out: out.text, err: err.text };
-}
 
 /** Every file under `dir` (relative path → bytes), sorted: a report dir as a whole. */
 function tree(dir: string): Map<string, string> {
