@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeFileAtomically } from '../reports/atomic.js';
 import { configFileSchema } from '../sim/config/schema.js';
 import { toJsonSchema } from '../sim/load/index.js';
 import { scenarioFileSchema } from '../sim/scenario/schema.js';
@@ -76,12 +76,9 @@ export function schemaFiles(): SchemaFile[] {
 /** Writes every schema file into `dir` (created if needed); returns the paths written. */
 export function writeSchemaFiles(dir: string): string[] {
   const files = schemaFiles(); // all generated before anything is written
-  mkdirSync(dir, { recursive: true });
   return files.map(({ name, text }) => {
     const path = join(dir, name);
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
+    writeFileAtomically(path, text);
     return path;
   });
 }
