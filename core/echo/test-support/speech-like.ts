@@ -37,7 +37,7 @@ export function speechLike(options: SpeechLikeOptions): Float32Array {
     const gapMs = syllables % 4 === 0 ? random.uniform(300, 600) : random.uniform(20, 80);
     i += Math.round((gapMs * sampleRate) / 1000);
   }
-  let signal = source;
+  let signal: Float32Array = source;
   for (const hz of formantsHz) signal = resonate(signal, hz, 120, sampleRate);
   for (let k = 0; k < n; k++) signal[k] = signal[k]! * envelope[k]!;
   return scaleToLevel(signal, levelDb);
