@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { clipsCommand } from './clips-command.js';
 import { compareCommand } from './compare-command.js';
 import { fuzzCommand } from './fuzz-command.js';
 import { initCommand } from './init-command.js';
@@ -24,6 +25,8 @@ Commands:
                            the differences; exit 1 on a regression (parley compare --help)
   fuzz [options]           generate scenarios, check the turn-taking invariants, and
                            shrink a failure to a minimal scenario (parley fuzz --help)
+  clips <files or dirs...> list or synthesize the clips acoustic scenarios need
+                           (parley clips --help)
   schema [--out DIR]       write the JSON Schemas of scenario, config and gates files
                            for editor completion (default DIR: scenarios)
   init [DIR]               write a starter scenario and agent config (parley init --help)
@@ -67,6 +70,8 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
         return await compareCommand(rest, out, err);
       case 'schema':
         return await schemaCommand(rest, out);
+      case 'clips':
+        return await clipsCommand(rest, out);
       default:
         throw new UsageError(`unknown command "${command}" (try: parley --help)`);
     }
@@ -81,7 +86,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
 }
 
 /** Subcommands, named in their usage errors ("parley run: …"). */
-const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema', 'compare', 'merge'];
+const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema', 'compare', 'merge', 'clips'];
 
 /** One line: node:util's wording of an unknown option is replaced by a shorter one. */
 function usageMessage(error: Error, who: string): string {

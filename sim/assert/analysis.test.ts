@@ -215,7 +215,7 @@ describe('overlaps', () => {
     const result = await runCall(
       scenario({
         agent: { greeting: undefined, replies: [], defaultReply: LONG_REPLY },
-        channel: { uplinkMs: fixed(40), downlinkMs: fixed(40), jitterMs: fixed(0), loss: undefined, echo: { delayMs: fixed(120), gainDb: -18 }, noiseDb: undefined },
+        channel: { uplinkMs: fixed(40), downlinkMs: fixed(40), jitterMs: fixed(0), loss: undefined, echo: { delayMs: fixed(120), gainDb: -18, roomMs: undefined }, noise: undefined, codec: 'pcm16' },
         user: [act.say('When do you open tomorrow?')],
       }),
       PRESETS.default!,

@@ -3,7 +3,7 @@ import { fixed } from '../distribution.js';
 import { InputError, loadYaml, validate, type Loaded } from '../load/index.js';
 import { readInputFile } from '../load/read.js';
 import { llmOverride, sttOverride, ttsOverride } from '../config/schema.js';
-import type { Expectation, ProviderOverrides, Scenario, UserAction } from './model.js';
+import type { ChannelSpec, Expectation, ProviderOverrides, Scenario, SourceRef, UserAction } from './model.js';
 import { scenarioFileSchema, type ActionInput, type ExpectationInput, type ScenarioFile } from './schema.js';
 
 /** What a scenario is, in a phrase, for "the file is empty" messages. */
@@ -55,6 +55,7 @@ function toScenario(loaded: Loaded<ScenarioFile>, file: string): Scenario {
   const at = (path: (string | number)[]) => loaded.positionOf(path) ?? { line: 1, column: 1 };
   const channel = f.channel ?? {};
   const latency = channel.latency ?? fixed(SCENARIO_DEFAULTS.latencyMs);
+  const voiceLevelDb = f.voice?.level ?? SCENARIO_DEFAULTS.levelDb;
   return {
     file,
     name: f.name,
@@ -62,32 +63,45 @@ function toScenario(loaded: Loaded<ScenarioFile>, file: string): Scenario {
     category: f.category ?? (basename(dirname(file)) || 'scenarios'),
     seed: f.seed,
     config: f.config === undefined ? undefined : { ref: f.config, source: at(['config']) },
-    voice: { wpm: f.voice?.rate ?? SCENARIO_DEFAULTS.wpm, levelDb: f.voice?.level ?? SCENARIO_DEFAULTS.levelDb },
-    user: f.user.map((action, i) => toAction(action, at(['user', i]))),
+    voice: { wpm: f.voice?.rate ?? SCENARIO_DEFAULTS.wpm, levelDb: voiceLevelDb },
+    user: f.user.map((action, i) => toAction(action, at(['user', i]), at(['user', i, 'clip']))),
     agent: {
       greeting: f.agent?.greeting,
-      replies: (f.agent?.replies ?? []).map((r) => ({ when: r.when, say: r.say })),
+      replies: (f.agent?.replies ?? []).map((r, i) => ({ when: r.when, say: r.say, source: at(['agent', 'replies', i, 'say']) })),
       defaultReply: f.agent?.default_reply ?? SCENARIO_DEFAULTS.defaultReply,
+      sources: {
+        ...(f.agent?.greeting !== undefined ? { greeting: at(['agent', 'greeting']) } : {}),
+        ...(f.agent?.default_reply !== undefined ? { defaultReply: at(['agent', 'default_reply']) } : {}),
+      },
     },
     channel: {
       uplinkMs: channel.uplink ?? latency,
       downlinkMs: channel.downlink ?? latency,
       jitterMs: channel.jitter ?? fixed(0),
       loss: channel.loss ? { rate: channel.loss.rate, burstMs: channel.loss.burst ?? SCENARIO_DEFAULTS.lossBurstMs } : undefined,
-      echo: channel.echo ? { delayMs: channel.echo.delay, gainDb: channel.echo.gain } : undefined,
-      noiseDb: channel.noise,
+      echo: channel.echo ? { delayMs: channel.echo.delay, gainDb: channel.echo.gain, roomMs: channel.echo.room } : undefined,
+      noise: toNoise(channel.noise, voiceLevelDb),
+      codec: channel.codec ?? 'pcm16',
     },
+    acoustic:
+      f.acoustic === undefined
+        ? undefined
+        : {
+            clips: f.acoustic === true || f.acoustic.clips === undefined ? undefined : { path: f.acoustic.clips, source: at(['acoustic', 'clips']) },
+            source: at(['acoustic']),
+          },
     providers: toProviders(f.providers),
     maxDurationMs: f.max_duration ?? SCENARIO_DEFAULTS.maxDurationMs,
     expect: f.expect.map((e, i) => toExpectation(e, at(['expect', i]))),
   };
 }
 
-function toAction(input: ActionInput, source: { line: number; column: number }): UserAction {
+function toAction(input: ActionInput, source: SourceRef, clipSource: SourceRef): UserAction {
   if ('say' in input || 'filler' in input || 'backchannel' in input) {
     const [kind, text] = 'say' in input ? ['say', input.say] as const : 'filler' in input ? ['filler', input.filler] as const : ['backchannel', input.backchannel] as const;
-    const options = input as { at?: UserAction['at']; rate?: number; level?: number };
-    return { kind, text, at: options.at, wpm: options.rate, levelDb: options.level, source };
+    const options = input as { at?: UserAction['at']; rate?: number; level?: number; clip?: string };
+    const clip = options.clip === undefined ? undefined : { path: options.clip, source: clipSource };
+    return { kind, text, at: options.at, wpm: options.rate, levelDb: options.level, clip, source };
   }
   const at = (input as { at?: UserAction['at'] }).at;
   if ('pause' in input) return { kind: 'pause', durationMs: input.pause, at, source };
@@ -112,6 +126,13 @@ function toExpectation(input: ExpectationInput, source: { line: number; column: 
   }
   const [flag] = Object.keys(input) as ('no_takeover_during_pauses' | 'backchannels_ignored' | 'no_self_interruption' | 'every_turn_answered')[];
   return { kind: flag!, source };
+}
+
+/** Background noise: a bare level is pink noise at that level; an SNR is relative to the voice. */
+function toNoise(input: NonNullable<ScenarioFile['channel']>['noise'], voiceLevelDb: number): ChannelSpec['noise'] {
+  if (input === undefined) return undefined;
+  if (typeof input === 'number') return { kind: 'pink', levelDb: input };
+  return { kind: input.kind ?? 'pink', levelDb: input.level ?? voiceLevelDb - input.snr! };
 }
 
 function range(value: number | { min?: number | undefined; max?: number | undefined }): { min: number; max: number } {

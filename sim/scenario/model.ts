@@ -43,6 +43,8 @@ export interface SpeakAction extends ActionBase {
   readonly wpm: number | undefined;
   /** Level at the microphone, dBFS (overrides the voice's level). */
   readonly levelDb: number | undefined;
+  /** A WAV file of the speech (acoustic world), as written (relative to the scenario file). */
+  readonly clip: { readonly path: string; readonly source: SourceRef } | undefined;
 }
 
 /** A stretch of silence: a hesitation inside a turn (`pause`) or a user saying nothing (`silence`). */
@@ -71,8 +73,10 @@ export type TextMatcher = { readonly substring: string } | { readonly pattern: s
 /** The simulated agent's script. */
 export interface AgentScript {
   readonly greeting: string | undefined;
-  readonly replies: readonly { readonly when: TextMatcher; readonly say: string }[];
+  readonly replies: readonly { readonly when: TextMatcher; readonly say: string; readonly source?: SourceRef }[];
   readonly defaultReply: string;
+  /** Where the greeting and the default reply were written, when they were. */
+  readonly sources?: { readonly greeting?: SourceRef; readonly defaultReply?: SourceRef };
 }
 
 /** The network between the user and the agent, and the room the user is in. */
@@ -85,10 +89,22 @@ export interface ChannelSpec {
   readonly jitterMs: Distribution;
   /** Bursty packet loss on the uplink (Gilbert–Elliott): mean loss rate and mean burst length. */
   readonly loss: { readonly rate: number; readonly burstMs: number } | undefined;
-  /** The agent's audio returning into the microphone. */
-  readonly echo: { readonly delayMs: Distribution; readonly gainDb: number } | undefined;
-  /** Background noise level at the microphone, dBFS. */
-  readonly noiseDb: number | undefined;
+  /** The agent's audio returning into the microphone, with a short room response (acoustic world). */
+  readonly echo: { readonly delayMs: Distribution; readonly gainDb: number; readonly roomMs: number | undefined } | undefined;
+  /** Background noise at the microphone: its kind (acoustic world) and level, dBFS. */
+  readonly noise: { readonly kind: NoiseKind; readonly levelDb: number } | undefined;
+  /** How audio crosses the network: `mulaw` is a telephone line (8 kHz G.711 μ-law). */
+  readonly codec: Codec;
+}
+
+export type NoiseKind = 'pink' | 'white' | 'babble';
+export type Codec = 'pcm16' | 'mulaw';
+
+/** The acoustic world: user and agent speech from WAV clips, the real VAD, echo and noise as samples. */
+export interface AcousticSpec {
+  /** The clip bank folder as written (relative to the scenario file); the bundled bank if undefined. */
+  readonly clips: { readonly path: string; readonly source: SourceRef } | undefined;
+  readonly source: SourceRef;
 }
 
 /** Percentile budgets of a latency metric. */
@@ -136,6 +152,8 @@ export interface Scenario {
   readonly agent: AgentScript;
   readonly channel: ChannelSpec;
   readonly providers: ProviderOverrides;
+  /** Set for acoustic scenarios. */
+  readonly acoustic: AcousticSpec | undefined;
   /** The call is cut off here whatever happens. */
   readonly maxDurationMs: number;
   readonly expect: readonly Expectation[];

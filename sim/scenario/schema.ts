@@ -82,7 +82,8 @@ function regexProblem(text: string): string | undefined {
 }
 
 const at = { at: anchorSchema.optional() };
-const voiceOptions = { ...at, rate: rateSchema.optional(), level: decibelSchema.optional() };
+const clipSchema = z.string().min(1).describe('a WAV file of this speech, relative to the scenario file (acoustic scenarios; default: the clip bank)');
+const voiceOptions = { ...at, rate: rateSchema.optional(), level: decibelSchema.optional(), clip: clipSchema.optional() };
 
 /** One step of the user's script. */
 export const actionSchema = keyedUnion(
@@ -150,15 +151,47 @@ export const expectationSchema = keyedUnion(
 
 const durationDistribution = distributionSchema(durationSchema);
 
+/** Kinds of background noise. */
+export const NOISE_KINDS = ['pink', 'white', 'babble'] as const;
+/** How audio crosses the network. */
+export const CODECS = ['pcm16', 'mulaw'] as const;
+
 const channelSchema = z.strictObject({
   latency: durationDistribution.optional().describe('one-way network latency, both directions'),
   uplink: durationDistribution.optional().describe('microphone → agent latency (overrides latency)'),
   downlink: durationDistribution.optional().describe('agent → ear latency (overrides latency)'),
   jitter: durationDistribution.optional().describe('added to every delivery'),
   loss: z.strictObject({ rate: percentSchema, burst: durationSchema.optional().describe('mean burst length; default 60ms') }).optional(),
-  echo: z.strictObject({ delay: durationDistribution, gain: decibelSchema }).optional(),
-  noise: decibelSchema.optional().describe('background noise level at the microphone'),
+  echo: z
+    .strictObject({
+      delay: durationDistribution,
+      gain: decibelSchema,
+      room: durationSchema.optional().describe('length of a short room response (reflections) added to the echo (acoustic scenarios)'),
+    })
+    .optional(),
+  noise: z
+    .union([
+      decibelSchema,
+      z
+        .strictObject({
+          kind: z.enum(NOISE_KINDS).optional().describe('pink (default), white, or babble (other voices)'),
+          level: decibelSchema.optional().describe('level at the microphone'),
+          snr: decibelSchema.optional().describe('the voice\'s level above the noise'),
+        })
+        .refine((n) => (n.level === undefined) !== (n.snr === undefined), { error: 'give either level or snr (not both)' }),
+    ])
+    .optional()
+    .describe('background noise at the microphone: a level like "-50dB", or { kind, level | snr }'),
+  codec: z.enum(CODECS).optional().describe('mulaw: a telephone line (8 kHz G.711 μ-law both ways; acoustic scenarios)'),
 });
+
+
+const acousticSchema = z
+  .union([
+    z.literal(true),
+    z.strictObject({ clips: z.string().min(1).optional().describe('a clip bank folder (with bank.json), relative to this file; default: the bundled bank') }),
+  ])
+  .describe('run this scenario in the acoustic world: real samples, the real VAD, echo and noise mixed at the sample level');
 
 const replySchema = z.strictObject({ when: matcherSchema, say: z.string().min(1) });
 
@@ -182,7 +215,20 @@ export const scenarioFileSchema = z.strictObject({
     .optional(),
   channel: channelSchema.optional(),
   providers: providersSchema.optional(),
+  acoustic: acousticSchema.optional(),
   expect: z.array(expectationSchema).min(1),
+}).superRefine((file, ctx) => {
+  // What only the acoustic world can do is an error elsewhere, not silently ignored.
+  if (file.acoustic !== undefined) return;
+  const only = (path: (string | number)[], what: string): void =>
+    ctx.addIssue({ code: 'custom', path, message: `${what} needs the acoustic world: add "acoustic: true" to the scenario`, input: undefined });
+  file.user.forEach((action, i) => {
+    if ('clip' in action && action.clip !== undefined) only(['user', i, 'clip'], 'a clip');
+  });
+  if (file.channel?.codec !== undefined && file.channel.codec !== 'pcm16') only(['channel', 'codec'], 'a codec');
+  if (file.channel?.echo?.room !== undefined) only(['channel', 'echo', 'room'], 'a room response');
+  const noise = file.channel?.noise;
+  if (typeof noise === 'object' && noise.kind !== undefined) only(['channel', 'noise', 'kind'], 'a kind of noise');
 });
 
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;

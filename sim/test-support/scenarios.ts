@@ -14,7 +14,8 @@ export function scenario(overrides: Partial<Scenario> & { user: readonly UserAct
     config: undefined,
     voice: { wpm: 160, levelDb: -20 },
     agent: { greeting: undefined, replies: [], defaultReply: 'Sure, I can help with that.' },
-    channel: { uplinkMs: fixed(40), downlinkMs: fixed(40), jitterMs: fixed(0), loss: undefined, echo: undefined, noiseDb: undefined },
+    channel: { uplinkMs: fixed(40), downlinkMs: fixed(40), jitterMs: fixed(0), loss: undefined, echo: undefined, noise: undefined, codec: 'pcm16' },
+    acoustic: undefined,
     providers: {},
     maxDurationMs: 120_000,
     expect: [],
@@ -24,9 +25,9 @@ export function scenario(overrides: Partial<Scenario> & { user: readonly UserAct
 
 /** A user action built in code. */
 export const act = {
-  say: (text: string, at?: UserAction['at']): UserAction => ({ kind: 'say', text, at, wpm: undefined, levelDb: undefined, source: at0 }),
-  filler: (text: string): UserAction => ({ kind: 'filler', text, at: undefined, wpm: undefined, levelDb: undefined, source: at0 }),
-  backchannel: (text: string, at?: UserAction['at']): UserAction => ({ kind: 'backchannel', text, at, wpm: undefined, levelDb: undefined, source: at0 }),
+  say: (text: string, at?: UserAction['at']): UserAction => ({ kind: 'say', text, at, wpm: undefined, levelDb: undefined, clip: undefined, source: at0 }),
+  filler: (text: string): UserAction => ({ kind: 'filler', text, at: undefined, wpm: undefined, levelDb: undefined, clip: undefined, source: at0 }),
+  backchannel: (text: string, at?: UserAction['at']): UserAction => ({ kind: 'backchannel', text, at, wpm: undefined, levelDb: undefined, clip: undefined, source: at0 }),
   pause: (durationMs: number): UserAction => ({ kind: 'pause', durationMs, at: undefined, source: at0 }),
   silence: (durationMs: number): UserAction => ({ kind: 'silence', durationMs, at: undefined, source: at0 }),
   hangup: (at?: UserAction['at']): UserAction => ({ kind: 'hangup', at, source: at0 }),

@@ -57,7 +57,7 @@ export async function runCall(scenario: Scenario, config: AgentConfig, seed: num
 
   let soundIds = 0;
   const nextSoundId = (): number => ++soundIds;
-  const noise = noiseEffects(channel.noiseDb, scenario.voice.levelDb);
+  const noise = noiseEffects(channel.noise?.levelDb, scenario.voice.levelDb);
   const vadSpec = { ...config.vad, falseAlarmsPerMinute: config.vad.falseAlarmsPerMinute + noise.falseAlarmsPerMinute };
   const vad = new SimulatedVad(clock, vadSpec, streams.stream('vad'), (event) => session.handleVad(event));
   const mic = new Microphone({

@@ -97,7 +97,7 @@ describe('ScriptedUser in a call', () => {
   });
 
   it('uses a speaking rate and level of its own when an action sets them', async () => {
-    const slow: UserAction = { kind: 'say', text: 'one two three', at: undefined, wpm: 60, levelDb: -30, source: { line: 1, column: 1 } };
+    const slow: UserAction = { kind: 'say', text: 'one two three', at: undefined, wpm: 60, levelDb: -30, clip: undefined, source: { line: 1, column: 1 } };
     const call = await runCall(scenario({ user: [slow] }), DEFAULT, 1);
     expect(times(call)).toEqual([['say', 0, 3000]]);
     expect(call.sounds[0]).toMatchObject({ kind: 'speech', startMs: 0, endMs: 3000, levelDb: -30, text: 'one two three' });
