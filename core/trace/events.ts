@@ -61,6 +61,8 @@ export interface TraceEventMap {
   'stt.final': { text: string };
   'stt.turn': { signal: ProviderTurnSignal; transcript?: string };
   'stt.error': { provider: string; message: string };
+  /** The echo canceller found the delay of the agent's echo (or found it changed). */
+  'echo.path': { delayMs: number };
 
   // Endpointing
   /** The endpointer is waiting; says for what and until when, so a long wait explains itself. */

@@ -1,4 +1,5 @@
 import { samplesFor } from '../../core/audio/chunk.js';
+import { floatToPcm16 } from '../../core/audio/pcm.js';
 import type { Clock, TimerHandle } from '../../core/clock/clock.js';
 import { Listeners } from '../../core/util/listeners.js';
 import { ProviderError } from '../errors.js';
@@ -30,7 +31,20 @@ export interface ScriptedTtsOptions {
   readonly failFlush?: (flush: number) => string | undefined;
   /** Produce PCM samples (silence-free tones are not needed in the symbolic world). Default false. */
   readonly pcm?: boolean;
+  /**
+   * Real audio for a text (the acoustic world's clips): samples at `sampleRate` and the timing
+   * of each character of the trimmed text. Its length replaces the speaking-rate estimate and
+   * its samples go out as PCM.
+   */
+  readonly voice?: (text: string) => SpokenText;
   readonly name?: string;
+}
+
+/** Audio for a text, with when each of its characters (of the trimmed text) is spoken. */
+export interface SpokenText {
+  readonly samples: Float32Array;
+  readonly charStartMs: readonly number[];
+  readonly charDurationMs: readonly number[];
 }
 
 /**
@@ -135,26 +149,29 @@ class ScriptedTtsSession implements TtsSession {
       });
       return;
     }
-    const totalMs = this.#tts.durationOf(text);
+    const spoken = this.#options.voice?.(text);
+    const totalMs = spoken ? (spoken.samples.length * 1000) / this.#sampleRate : this.#tts.durationOf(text);
     const chunkMs = this.#options.chunkMs ?? 200;
+    const chunkSamples = samplesFor(chunkMs, this.#sampleRate);
     const factor = this.#options.realtimeFactor ?? 4;
     const chunks = Math.max(1, Math.ceil(totalMs / chunkMs));
     const chars = [...text.trim()];
     const msPerChar = chars.length > 0 ? totalMs / chars.length : 0;
+    const timings = spoken ?? evenTimings(chars.length, msPerChar);
     const emitChunk = (index: number): void => {
       const fromMs = index * chunkMs;
       const lengthMs = Math.min(chunkMs, totalMs - fromMs);
       if (lengthMs > 0) {
-        const samples = samplesFor(lengthMs, this.#sampleRate);
+        const samples = spoken ? Math.min(chunkSamples, spoken.samples.length - index * chunkSamples) : samplesFor(lengthMs, this.#sampleRate);
+        const pcm = spoken
+          ? floatToPcm16(spoken.samples.subarray(index * chunkSamples, index * chunkSamples + samples))
+          : this.#options.pcm
+            ? new Int16Array(samples)
+            : undefined;
         this.#listeners.emit({
           type: 'audio',
-          chunk: {
-            sampleRate: this.#sampleRate,
-            samples,
-            levelDb: this.#options.levelDb ?? -20,
-            ...(this.#options.pcm ? { pcm: new Int16Array(samples) } : {}),
-          },
-          ...(this.#options.alignment === false ? {} : { alignment: alignmentOf(chars, msPerChar, fromMs, lengthMs) }),
+          chunk: { sampleRate: this.#sampleRate, samples, levelDb: this.#options.levelDb ?? -20, ...(pcm ? { pcm } : {}) },
+          ...(this.#options.alignment === false ? {} : { alignment: alignmentOf(chars, timings, fromMs, lengthMs) }),
         });
       }
       if (index + 1 < chunks) {
@@ -181,17 +198,30 @@ class ScriptedTtsSession implements TtsSession {
   }
 }
 
-/** Characters spread evenly over the audio, in the part of it one chunk covers. */
-function alignmentOf(chars: readonly string[], msPerChar: number, fromMs: number, lengthMs: number): TtsAlignment {
+/** Characters spread evenly over the audio. */
+function evenTimings(count: number, msPerChar: number): Pick<SpokenText, 'charStartMs' | 'charDurationMs'> {
+  return {
+    charStartMs: Array.from({ length: count }, (_, i) => i * msPerChar),
+    charDurationMs: Array.from({ length: count }, () => msPerChar),
+  };
+}
+
+/** The characters that start in the part of the audio one chunk covers, timed from the chunk's start. */
+function alignmentOf(
+  chars: readonly string[],
+  timings: Pick<SpokenText, 'charStartMs' | 'charDurationMs'>,
+  fromMs: number,
+  lengthMs: number,
+): TtsAlignment {
   const picked: string[] = [];
   const starts: number[] = [];
   const durations: number[] = [];
   chars.forEach((char, i) => {
-    const startMs = i * msPerChar;
+    const startMs = timings.charStartMs[i]!;
     if (startMs >= fromMs && startMs < fromMs + lengthMs) {
       picked.push(char);
       starts.push(startMs - fromMs);
-      durations.push(msPerChar);
+      durations.push(timings.charDurationMs[i]!);
     }
   });
   return { chars: picked, charStartMs: starts, charDurationMs: durations };

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { readWavFile, resample, toPipeline } from '../../core/audio/index.js';
+import { readWavFile, resample, selectChannel } from '../../core/audio/index.js';
 import { timeWords, type TruthWord } from '../world/sound.js';
+import { packageRoot } from './package-root.js';
 
 /** Whose voice a clip is in: the scripted user's, or the simulated agent's (its TTS). */
 export type Voice = 'user' | 'agent';
@@ -13,7 +13,9 @@ export const VOICES: readonly Voice[] = ['user', 'agent'];
 export const BANK_MANIFEST = 'bank.json';
 
 /** The bank bundled with parley: `scenarios/clips` in the package. */
-export const BUNDLED_BANK_DIR = fileURLToPath(new URL('../../../scenarios/clips', import.meta.url));
+export function bundledBankDir(): string {
+  return join(packageRoot(), 'scenarios', 'clips');
+}
 
 /** How `parley clips` synthesizes a voice's missing clips (espeak-ng voice and speaking rate). */
 const voiceSettingsSchema = z.strictObject({
@@ -66,7 +68,7 @@ export type ClipPlan =
 export interface RenderedSpeech {
   readonly sampleRate: number;
   readonly samples: Float32Array;
-  /** Word times in ms from the first sample. */
+  /** Each whitespace-separated token of the text as written, timed in ms from the first sample. */
   readonly words: readonly TruthWord[];
 }
 
@@ -170,20 +172,21 @@ export class ClipBank {
     return loadClip(join(this.dir, file), sampleRate, this.#decoded);
   }
 
+  /** Word clips joined with short gaps; one word per token of the text as written (punctuation kept). */
   #join(text: string, files: readonly string[], sampleRate: number): RenderedSpeech {
-    const tokens = text.split(/\s+/).filter((t) => clipWords(t).length > 0);
+    const tokens = text.split(/\s+/).filter((t) => t !== '');
     const pieces: Float32Array[] = [];
     const words: TruthWord[] = [];
     let length = 0;
     let fileIndex = 0;
     tokens.forEach((token, i) => {
-      for (const word of clipWords(token)) {
+      const startMs = (length * 1000) / sampleRate;
+      for (const _word of clipWords(token)) {
         const clip = this.clip(files[fileIndex++]!, sampleRate);
-        const startMs = (length * 1000) / sampleRate;
         pieces.push(clip);
         length += clip.length;
-        words.push({ word, startMs, endMs: (length * 1000) / sampleRate });
       }
+      words.push({ word: token, startMs, endMs: (length * 1000) / sampleRate });
       if (i === tokens.length - 1) return;
       const gapMs = /[.!?]["')\]]*$/.test(token) ? SENTENCE_GAP_MS : /[,;:—–]$/.test(token) ? CLAUSE_GAP_MS : WORD_GAP_MS;
       const gap = new Float32Array(Math.round((gapMs * sampleRate) / 1000));
@@ -211,9 +214,8 @@ export function loadClip(path: string, sampleRate: number, cache: Map<string, Fl
   const cached = cache.get(key);
   if (cached) return cached;
   const audio = readWavFile(path);
-  const mono = toPipeline(audio, { channel: 'mix', sampleRate: audio.sampleRate === 8000 ? 8000 : 16000 });
-  const rate = audio.sampleRate === 8000 ? 8000 : 16000;
-  const samples = rate === sampleRate ? mono : resample(mono, rate, sampleRate);
+  const mono = selectChannel(audio, 'mix');
+  const samples = audio.sampleRate === sampleRate ? mono : resample(mono, audio.sampleRate, sampleRate);
   cache.set(key, samples);
   return samples;
 }
@@ -231,5 +233,5 @@ export function isClipBank(dir: string): boolean {
 
 /** The bank a scenario uses: its `acoustic.clips` folder (relative to the scenario file) or the bundled one. */
 export function bankDirFor(scenarioFile: string, clips: string | undefined): string {
-  return clips === undefined ? BUNDLED_BANK_DIR : resolve(dirname(scenarioFile), clips);
+  return clips === undefined ? bundledBankDir() : resolve(dirname(scenarioFile), clips);
 }

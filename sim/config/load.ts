@@ -16,6 +16,8 @@ import {
   interruptionOverride,
   llmOverride,
   sentenceBufferOverride,
+  echoCancellerOverride,
+  type ConfigFile,
   sttOverride,
   ttsOverride,
   vadOverride,
@@ -65,6 +67,7 @@ export function loadConfigFile(path: string, display: string): ConfigLoad {
     endpointer: file.endpointer ? { ...base.endpointer, ...endpointerOverride(file.endpointer) } : base.endpointer,
     interruption: { ...base.interruption, ...(file.interruption ? interruptionOverride(file.interruption) : {}) },
     sentenceBuffer: { ...base.sentenceBuffer, ...(file.sentence_buffer ? sentenceBufferOverride(file.sentence_buffer) : {}) },
+    echoCanceller: echoCancellerOf(base.echoCanceller, file.echo_canceller),
     providers: {
       stt: applyOverride(base.providers.stt, providers.stt !== undefined ? sttOverride(providers.stt) : undefined, STT_PROFILES, 'STT'),
       llm: applyOverride(base.providers.llm, providers.llm !== undefined ? llmOverride(providers.llm) : undefined, LLM_PROFILES, 'LLM'),
@@ -74,6 +77,14 @@ export function loadConfigFile(path: string, display: string): ConfigLoad {
   const problem = coreProblem(config);
   if (problem) return { ok: false, errors: [new InputError(display, result.loaded.positionOf([problem.section]), problem.message)] };
   return { ok: true, config };
+}
+
+/** The base's echo canceller with a file's changes: false turns it off, fields change a base one (or the defaults). */
+function echoCancellerOf(base: AgentConfig['echoCanceller'], file: ConfigFile['echo_canceller']): AgentConfig['echoCanceller'] {
+  if (file === undefined) return base;
+  const changes = echoCancellerOverride(file);
+  if (changes === false) return false;
+  return { ...(base === false ? {} : base), ...changes };
 }
 
 /** Settings each component accepts alone but not together (e.g. min_delay above max_delay). */

@@ -1,4 +1,5 @@
 import type { EndpointerOptions } from '../../core/endpointer/endpointer.js';
+import type { AudioInputEchoOptions } from '../../core/input/audio-input.js';
 import type { InterruptionOptions } from '../../core/interruption/policy.js';
 import type { SentenceBufferOptions } from '../../core/text/sentence-buffer.js';
 import type { Distribution } from '../distribution.js';
@@ -8,6 +9,8 @@ import type { Distribution } from '../distribution.js';
  * simulated sensor behaves (it turns sounds at the microphone into speech start/end decisions).
  */
 export interface VadSpec {
+  /** The frame VAD of the acoustic world (the symbolic world simulates one from the fields below). */
+  readonly model: 'silero' | 'energy';
   readonly activationThreshold: number;
   readonly minSpeechMs: number;
   readonly minSilenceMs: number;
@@ -83,5 +86,7 @@ export interface AgentConfig {
   readonly endpointer: EndpointerOptions;
   readonly interruption: InterruptionOptions;
   readonly sentenceBuffer: SentenceBufferOptions;
+  /** The acoustic echo canceller on the microphone path (acoustic world), or false for none. */
+  readonly echoCanceller: AudioInputEchoOptions | false;
   readonly providers: { readonly stt: SttSpec; readonly llm: LlmSpec; readonly tts: TtsSpec };
 }

@@ -11,6 +11,7 @@ import { LLM_PROFILES, STT_PROFILES, TTS_PROFILES } from './profiles.js';
 const DEFAULT: AgentConfig = {
   name: 'default',
   vad: {
+    model: 'silero',
     activationThreshold: 0.5,
     minSpeechMs: 50,
     minSilenceMs: 200,
@@ -24,6 +25,8 @@ const DEFAULT: AgentConfig = {
   interruption: {},
   // Speak the first clause of a long first sentence early: it cuts time to first audio.
   sentenceBuffer: { eagerFirstChunk: true },
+  // The canceller's own defaults: echo up to −6 dB and 600 ms, suppressed by 60 dB.
+  echoCanceller: {},
   providers: {
     stt: STT_PROFILES['fast-stt']!.spec,
     llm: LLM_PROFILES['gpt-4o-mini-like']!.spec,

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { SILENCE_ONLY_ENDPOINTER, type EndpointerOptions } from '../../core/endpointer/endpointer.js';
+import type { AudioInputEchoOptions } from '../../core/input/audio-input.js';
 import type { InterruptionOptions } from '../../core/interruption/policy.js';
 import type { SentenceBufferOptions } from '../../core/text/sentence-buffer.js';
 import {
@@ -79,6 +80,7 @@ export const providersSchema = z.strictObject({
 });
 
 const vadFields = z.strictObject({
+  model: z.enum(['silero', 'energy']).optional().describe('the frame VAD of acoustic scenarios: Silero (default) or the energy detector'),
   threshold: z.number().gt(0).max(1).optional().describe('activation threshold of the speech probability'),
   min_speech: durationSchema.optional(),
   min_silence: durationSchema.optional(),
@@ -109,6 +111,16 @@ const interruptionFields = z.strictObject({
   echo_max_gain: z.union([decibelSchema, z.null()]).optional().describe('echo detection threshold; null turns it off'),
 });
 
+const echoCancellerFields = z.union([
+  z.literal(false),
+  z.strictObject({
+    max_delay: durationSchema.optional().describe('longest echo delay searched for (default 600ms)'),
+    max_echo_gain: decibelSchema.optional().describe('the loudest echo expected relative to the agent\'s audio (default -6dB)'),
+    suppression: decibelSchema.optional().describe('how far blocks of echo alone are turned down (default 60dB)'),
+    double_talk_margin: decibelSchema.optional().describe('how much louder than the expected echo the caller must be to be let through (default 3dB)'),
+  }),
+]);
+
 const sentenceBufferFields = z.strictObject({
   eager_first_chunk: z.boolean().optional(),
   eager_min_words: z.number().int().min(1).optional(),
@@ -123,6 +135,7 @@ export const configFileSchema = z.strictObject({
   endpointer: endpointerFields.optional(),
   interruption: interruptionFields.optional(),
   sentence_buffer: sentenceBufferFields.optional(),
+  echo_canceller: echoCancellerFields.optional().describe('the echo canceller of acoustic scenarios, or false for none'),
   providers: providersSchema.optional(),
 });
 
@@ -136,8 +149,14 @@ function defined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+export function echoCancellerOverride(e: z.output<typeof echoCancellerFields>): AudioInputEchoOptions | false {
+  if (e === false) return false;
+  return defined({ maxDelayMs: e.max_delay, maxEchoGainDb: e.max_echo_gain, suppressionDb: e.suppression, doubleTalkMarginDb: e.double_talk_margin });
+}
+
 export function vadOverride(v: z.output<typeof vadFields>): Partial<VadSpec> {
   return defined({
+    model: v.model,
     activationThreshold: v.threshold,
     minSpeechMs: v.min_speech,
     minSilenceMs: v.min_silence,

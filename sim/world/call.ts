@@ -3,17 +3,18 @@ import { RandomStreams, type Random } from '../../core/random/random.js';
 import { AgentSession } from '../../core/session/agent-session.js';
 import type { TraceEvent } from '../../core/trace/events.js';
 import { ScriptedLlm, type LlmFault } from '../../providers/scripted/scripted-llm.js';
-import { ScriptedTts } from '../../providers/scripted/scripted-tts.js';
+import { ScriptedTts, type SpokenText } from '../../providers/scripted/scripted-tts.js';
+import type { SttWord } from '../../providers/stt.js';
 import type { AgentConfig, LlmSpec, TtsSpec } from '../config/model.js';
 import { draw, fixed } from '../distribution.js';
 import type { Scenario, TextMatcher } from '../scenario/model.js';
 import { WorldEvents } from './anchors.js';
 import { Link, LossProcess } from './channel.js';
 import { Ear } from './ear.js';
-import { Microphone } from './mic.js';
+import { Microphone, type VadSensor } from './mic.js';
 import type { Sound } from './sound.js';
 import { SimulatedStt } from './stt-sensor.js';
-import { ScriptedUser, type ExecutedAction, type UnrunAction } from './user.js';
+import { ScriptedUser, type ExecutedAction, type UnrunAction, type UserVoice } from './user.js';
 import { SimulatedVad } from './vad-sensor.js';
 
 /** How long the agent must stay idle after the script ends before the call is over. */
@@ -36,8 +37,57 @@ export interface CallResult {
   readonly endReason: 'script_done' | 'hangup' | 'max_duration';
 }
 
+/**
+ * What a world other than the symbolic one changes in a call (the acoustic world: clips for
+ * voices, the real VAD on samples). Everything left out stays symbolic.
+ */
+export interface WorldHooks {
+  /** Real audio for the agent's TTS, at `sampleRate`. */
+  readonly ttsVoice?: (text: string) => SpokenText;
+  /** Rate of the TTS's audio. Default 16000. */
+  readonly sampleRate?: number;
+  /** Replaces the simulated VAD sensor (and its false alarms): the real VAD hears samples instead. */
+  readonly vadSensor?: VadSensor;
+  /** Whether the STT makes out a word of an echo (see MicOptions.sttHearsWord). */
+  readonly sttHearsWord?: (sound: Sound, word: SttWord) => boolean;
+  /** How the user's speech sounds (durations and words). */
+  readonly userVoice?: UserVoice;
+  /** Sees every sound the user makes, as it starts. */
+  readonly onUserSound?: (sound: Sound) => void;
+  /** A constant uplink latency (a jitter buffer's playout delay) instead of per-delivery draws. */
+  readonly uplinkMs?: number;
+  /** One echo delay for the whole call (a room does not change) instead of a draw per utterance. */
+  readonly echoDelayMs?: number;
+}
+
+/** A call set up and ready to run: the world around an agent session. */
+export interface CallSetup {
+  readonly clock: VirtualClock;
+  readonly streams: RandomStreams;
+  readonly session: AgentSession;
+  readonly ear: Ear;
+  /** The uplink's packet loss, if the channel loses packets. */
+  readonly loss: LossProcess | undefined;
+  /** Starts the call (greeting, script). */
+  start(): Promise<void>;
+  /** True once the call is over (script done and settled, hang-up, or the limit). */
+  readonly finished: () => boolean;
+  /** Ends the call now if it is not over (the duration limit), then collects what happened. */
+  finish(): Promise<CallResult>;
+}
+
 /** Runs `scenario` against the agent `config` in the symbolic world with `seed`. */
 export async function runCall(scenario: Scenario, config: AgentConfig, seed: number): Promise<CallResult> {
+  const call = setUpCall(scenario, config, seed);
+  await call.start();
+  while (!call.finished() && call.clock.now() < scenario.maxDurationMs) {
+    await call.clock.runUntil(Math.min(scenario.maxDurationMs, call.clock.now() + 1000));
+  }
+  return call.finish();
+}
+
+/** Builds the world of one call: the agent session, its providers, the channel and the scripted user. */
+export function setUpCall(scenario: Scenario, config: AgentConfig, seed: number, hooks: WorldHooks = {}): CallSetup {
   const clock = new VirtualClock();
   const streams = new RandomStreams(seed);
   const { channel } = scenario;
@@ -48,7 +98,7 @@ export async function runCall(scenario: Scenario, config: AgentConfig, seed: num
     clock,
     stt,
     llm: simulatedLlm(clock, scenario, llmSpec, streams.stream('llm')),
-    tts: simulatedTts(clock, ttsSpec, streams.stream('tts')),
+    tts: simulatedTts(clock, ttsSpec, streams.stream('tts'), hooks),
     endpointer: config.endpointer,
     interruption: config.interruption,
     sentenceBuffer: config.sentenceBuffer,
@@ -58,8 +108,13 @@ export async function runCall(scenario: Scenario, config: AgentConfig, seed: num
   let soundIds = 0;
   const nextSoundId = (): number => ++soundIds;
   const noise = noiseEffects(channel.noise?.levelDb, scenario.voice.levelDb);
-  const vadSpec = { ...config.vad, falseAlarmsPerMinute: config.vad.falseAlarmsPerMinute + noise.falseAlarmsPerMinute };
-  const vad = new SimulatedVad(clock, vadSpec, streams.stream('vad'), (event) => session.handleVad(event));
+  const vadSpec = { ...config.vad, falseAlarmsPerMinute: hooks.vadSensor ? 0 : config.vad.falseAlarmsPerMinute + noise.falseAlarmsPerMinute };
+  const vad = hooks.vadSensor ?? new SimulatedVad(clock, vadSpec, streams.stream('vad'), (event) => session.handleVad(event));
+  const uplink =
+    hooks.uplinkMs === undefined
+      ? new Link(clock, channel.uplinkMs, channel.jitterMs, streams.stream('uplink'))
+      : new Link(clock, fixed(hooks.uplinkMs), fixed(0), streams.stream('uplink'));
+  const loss = channel.loss ? new LossProcess(channel.loss.rate, channel.loss.burstMs, streams.stream('loss')) : undefined;
   const mic = new Microphone({
     clock,
     trace,
@@ -68,19 +123,20 @@ export async function runCall(scenario: Scenario, config: AgentConfig, seed: num
     stt: stt.session,
     transcribeAboveDb: sttSpec.transcribeAboveDb,
     wordErrorRate: Math.min(1, sttSpec.wordErrorRate + noise.wordErrorRate),
-    uplink: new Link(clock, channel.uplinkMs, channel.jitterMs, streams.stream('uplink')),
-    loss: channel.loss ? new LossProcess(channel.loss.rate, channel.loss.burstMs, streams.stream('loss')) : undefined,
+    uplink,
+    loss,
     random: { vad: streams.stream('vad-miss'), stt: streams.stream('stt-errors') },
+    ...(hooks.sttHearsWord ? { sttHearsWord: hooks.sttHearsWord } : {}),
   });
   const events = new WorldEvents();
-  new Ear({
+  const ear = new Ear({
     clock,
     trace,
     playout: session.playout,
     downlink: new Link(clock, channel.downlinkMs, channel.jitterMs, streams.stream('downlink')),
     events,
     mic,
-    echo: channel.echo,
+    echo: channel.echo && hooks.echoDelayMs !== undefined ? { ...channel.echo, delayMs: fixed(hooks.echoDelayMs) } : channel.echo,
     agentLevelDb: ttsSpec.levelDb,
     agentCharsPerSecond: ttsSpec.charsPerSecond,
     random: streams.stream('echo'),
@@ -91,7 +147,8 @@ export async function runCall(scenario: Scenario, config: AgentConfig, seed: num
     // A failed turn is over for the user too: nothing more is coming.
     if (event.type === 'turn.failed') events.record('agent.turn.end', event.t);
   });
-  const falseAlarms = scheduleFalseAlarms(clock, vad, vadSpec.falseAlarmsPerMinute, scenario.maxDurationMs, streams.stream('vad-false'));
+  const falseAlarms =
+    vad instanceof SimulatedVad ? scheduleFalseAlarms(clock, vad, vadSpec.falseAlarmsPerMinute, scenario.maxDurationMs, streams.stream('vad-false')) : [];
 
   let endReason: CallResult['endReason'] = 'max_duration';
   let finished = false;
@@ -115,10 +172,12 @@ export async function runCall(scenario: Scenario, config: AgentConfig, seed: num
   trace.subscribe((event) => {
     if (event.type === 'session.state') checkSettled();
   });
+  const onUserSound = hooks.onUserSound;
   const user = new ScriptedUser({
     clock,
     scenario,
-    mic,
+    mic: onUserSound ? { start: (sound) => (onUserSound(sound), mic.start(sound)) } : mic,
+    ...(hooks.userVoice ? { voice: hooks.userVoice } : {}),
     events,
     nextSoundId,
     onDone: (reason) => {
@@ -128,26 +187,34 @@ export async function runCall(scenario: Scenario, config: AgentConfig, seed: num
     },
   });
 
-  await session.start();
-  if (scenario.agent.greeting) session.say(scenario.agent.greeting);
-  user.start();
-  while (!finished && clock.now() < scenario.maxDurationMs) {
-    await clock.runUntil(Math.min(scenario.maxDurationMs, clock.now() + 1000));
-  }
-  if (!finished) finish('max_duration');
-  await clock.runUntil(clock.now());
-
   return {
-    scenario,
-    config,
-    seed,
-    events: trace.events,
-    sounds: mic.sounds,
-    falseAlarms: falseAlarms.filter((a) => a.startMs < endMs),
-    actions: user.executed,
-    unrun: user.unrun(),
-    endMs,
-    endReason,
+    clock,
+    streams,
+    session,
+    ear,
+    loss,
+    start: async () => {
+      await session.start();
+      if (scenario.agent.greeting) session.say(scenario.agent.greeting);
+      user.start();
+    },
+    finished: () => finished,
+    finish: async () => {
+      if (!finished) finish('max_duration');
+      await clock.runUntil(clock.now());
+      return {
+        scenario,
+        config,
+        seed,
+        events: trace.events,
+        sounds: mic.sounds,
+        falseAlarms: falseAlarms.filter((a) => a.startMs < endMs),
+        actions: user.executed,
+        unrun: user.unrun(),
+        endMs,
+        endReason,
+      };
+    },
   };
 }
 
@@ -171,9 +238,11 @@ function simulatedLlm(clock: VirtualClock, scenario: Scenario, spec: LlmSpec, ra
   });
 }
 
-function simulatedTts(clock: VirtualClock, spec: TtsSpec, random: Random): ScriptedTts {
+function simulatedTts(clock: VirtualClock, spec: TtsSpec, random: Random, hooks: WorldHooks): ScriptedTts {
   return new ScriptedTts({
     clock,
+    ...(hooks.sampleRate !== undefined ? { sampleRate: hooks.sampleRate } : {}),
+    ...(hooks.ttsVoice ? { voice: hooks.ttsVoice } : {}),
     name: `sim-${spec.profile}`,
     timeToFirstByteMs: () => draw(spec.timeToFirstByteMs, random),
     msPerChar: 1000 / spec.charsPerSecond,

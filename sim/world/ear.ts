@@ -47,6 +47,11 @@ export class Ear {
   /** Per speech: audible already, and the arrival time of its last stop. */
   readonly #speeches = new Map<number, { started: boolean; lastStopMs: number | undefined }>();
 
+  /** The downlink transit of the agent's audio flowing now (drawn when the flow started). */
+  get flowTransitMs(): number {
+    return this.#flowTransitMs;
+  }
+
   constructor(options: EarOptions) {
     this.#options = options;
     options.playout.subscribe((event) => {

@@ -6,16 +6,21 @@ import type { VadSpec } from '../config/model.js';
 import { Link, LossProcess, survivingParts } from './channel.js';
 import type { Sound, TruthWord } from './sound.js';
 import type { SimulatedSttSession } from './stt-sensor.js';
-import type { SimulatedVad } from './vad-sensor.js';
 
 /** Filler words an STT mishears a word as. */
 const MISHEARINGS = ['uh', 'the', 'a', 'and', 'on', 'in', 'I', 'it'];
+
+/** What hears sound pieces arrive (the symbolic world's VAD; nothing in the acoustic world, where the real VAD hears samples). */
+export interface VadSensor {
+  soundOn(id: number, levelDb: number): void;
+  soundOff(id: number): void;
+}
 
 /** What the microphone path needs. */
 export interface MicOptions {
   readonly clock: Clock;
   readonly trace: Trace;
-  readonly vad: SimulatedVad;
+  readonly vad: VadSensor;
   readonly vadSpec: VadSpec;
   readonly stt: SimulatedSttSession;
   /** Quietest sound the STT transcribes, dBFS. */
@@ -25,6 +30,11 @@ export interface MicOptions {
   readonly loss: LossProcess | undefined;
   /** Streams for the sensor errors: missed detections and misheard words. */
   readonly random: { readonly vad: Random; readonly stt: Random };
+  /**
+   * Whether the STT makes out a word of an open-ended sound (an echo) at its agent-side time;
+   * all of them by default. The acoustic world asks its echo canceller.
+   */
+  readonly sttHearsWord?: (sound: Sound, word: SttWord) => boolean;
 }
 
 /**
@@ -114,7 +124,11 @@ export class Microphone {
       if (this.#vadHears(sound)) this.#options.vad.soundOn(id, sound.levelDb);
       if (this.#sttHears(sound)) {
         const offsetMs = arrivedMs - sound.startMs;
-        this.#options.stt.speechOn(sound.id, (untilMs) => sound.words(untilMs - offsetMs).map((w) => shift(w, offsetMs)));
+        const hears = this.#options.sttHearsWord;
+        this.#options.stt.speechOn(sound.id, (untilMs) => {
+          const words = sound.words(untilMs - offsetMs).map((w) => shift(w, offsetMs));
+          return hears ? words.filter((w) => hears(sound, w)) : words;
+        });
       }
     });
   }

@@ -1,8 +1,7 @@
 import type { Clock } from '../../core/clock/clock.js';
 import type { Anchor, Scenario, SourceRef, SpeakAction, UserAction } from '../scenario/model.js';
 import type { WorldEvents } from './anchors.js';
-import type { Microphone } from './mic.js';
-import { speakingTimeMs, timeWords, type Sound } from './sound.js';
+import { speakingTimeMs, timeWords, type Sound, type TruthWord } from './sound.js';
 
 /** A user action as it ran. */
 export interface ExecutedAction {
@@ -23,11 +22,36 @@ export interface UnrunAction {
   readonly waitingFor: string;
 }
 
+/**
+ * How the user's speech sounds: how long an utterance lasts and where its words fall. The
+ * symbolic world times words at the speaking rate; the acoustic world takes both from clips.
+ */
+export interface UserVoice {
+  speak(index: number, action: SpeakAction, startMs: number): { readonly endMs: number; readonly words: readonly TruthWord[] };
+}
+
+/** The symbolic voice: words at the action's (or the scenario's) speaking rate, spread by length. */
+export function symbolicVoice(scenario: Scenario): UserVoice {
+  return {
+    speak: (_index, action, startMs) => {
+      const endMs = startMs + speakingTimeMs(action.text, action.wpm ?? scenario.voice.wpm);
+      return { endMs, words: timeWords(action.text, startMs, endMs) };
+    },
+  };
+}
+
+/** Where the scripted user's sounds go: the microphone (symbolic or acoustic). */
+export interface SoundSink {
+  start(sound: Sound): void;
+}
+
 /** What the scripted user needs from the world. */
 export interface ScriptedUserOptions {
   readonly clock: Clock;
   readonly scenario: Scenario;
-  readonly mic: Microphone;
+  readonly mic: SoundSink;
+  /** How speech is timed; the symbolic voice by default. */
+  readonly voice?: UserVoice;
   readonly events: WorldEvents;
   readonly nextSoundId: () => number;
   /** Called when the script is over (all actions ran, or a hang-up). */
@@ -46,8 +70,11 @@ export class ScriptedUser {
   #lastTurnSpeechEndMs = 0;
   #done = false;
 
+  readonly #voice: UserVoice;
+
   constructor(options: ScriptedUserOptions) {
     this.#options = options;
+    this.#voice = options.voice ?? symbolicVoice(options.scenario);
   }
 
   /** Starts the script. */
@@ -119,8 +146,8 @@ export class ScriptedUser {
       case 'say':
       case 'filler':
       case 'backchannel': {
-        const endMs = startMs + speakingTimeMs(action.text, action.wpm ?? scenario.voice.wpm);
-        mic.start(this.#speech(index, action, startMs, endMs));
+        const { endMs, words } = this.#voice.speak(index, action, startMs);
+        mic.start(this.#speech(index, action, startMs, endMs, words));
         record(endMs, action.text);
         if (action.kind !== 'backchannel') this.#lastTurnSpeechEndMs = endMs;
         this.#after(endMs, index);
@@ -155,8 +182,7 @@ export class ScriptedUser {
     }
   }
 
-  #speech(index: number, action: SpeakAction, startMs: number, endMs: number): Sound {
-    const words = timeWords(action.text, startMs, endMs);
+  #speech(index: number, action: SpeakAction, startMs: number, endMs: number, words: readonly TruthWord[]): Sound {
     return {
       id: this.#options.nextSoundId(),
       kind: action.kind === 'say' ? 'speech' : action.kind,

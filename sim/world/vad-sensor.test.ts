@@ -9,6 +9,7 @@ import { SimulatedVad } from './vad-sensor.js';
 
 /** min speech 100 ms, min silence 200 ms, a fixed 15 ms detection latency. */
 const SPEC: VadSpec = {
+  model: 'silero',
   activationThreshold: 0.5,
   minSpeechMs: 100,
   minSilenceMs: 200,
