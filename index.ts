@@ -23,6 +23,32 @@ export { percentile, summarize, type Summary } from './core/metrics/summary.js';
 
 // Audio
 export { chunkDurationMs, samplesFor, type AudioChunk } from './core/audio/chunk.js';
+export {
+  AudioFileError,
+  WAV_SAMPLE_RATES,
+  Resampler,
+  dbToGain,
+  decodeWav,
+  encodeWav,
+  floatToPcm16,
+  gainToDb,
+  mixInto,
+  muLawDecode,
+  muLawEncode,
+  pcm16ToFloat,
+  readWavFile,
+  resample,
+  rmsDb,
+  selectChannel,
+  toPipeline,
+  type ChannelChoice,
+  type DecodedAudio,
+  type MixOptions,
+  type PipelineOptions,
+  type PipelineRate,
+  type WavEncoding,
+  type WavInput,
+} from './core/audio/index.js';
 
 // Components
 export { SentenceBuffer, type SentenceBufferOptions } from './core/text/sentence-buffer.js';
@@ -34,6 +60,10 @@ export {
   type VadHysteresisConfig,
   type VadHysteresisOptions,
 } from './core/vad/hysteresis.js';
+export type { FrameVad, VadSampleRate } from './core/vad/frame-vad.js';
+export { createSileroVad, releaseSileroModels, sileroModelPath, type SileroVadOptions, type SileroVersion } from './core/vad/silero.js';
+export { createEnergyVad, type EnergyVad, type EnergyVadOptions } from './core/vad/energy-vad.js';
+export { detectSpeechSegments, segmentsFromProbabilities, speechProbabilities, type SpeechSegment } from './core/vad/segments.js';
 export {
   HeuristicCompleteness,
   normalizeTranscript,

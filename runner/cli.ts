@@ -7,6 +7,7 @@ import { mergeCommand } from './merge-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-files.js';
 import { UsageError } from './usage.js';
+import { vadCommand } from './vad-command.js';
 
 /** Exit codes: 0 all passed, 1 an assertion or gate failed, 2 bad input or usage. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -30,6 +31,8 @@ Commands:
   schema [--out DIR]       write the JSON Schemas of scenario, config and gates files
                            for editor completion (default DIR: scenarios)
   init [DIR]               write a starter scenario and agent config (parley init --help)
+  vad FILE.wav             print the speech segments a VAD (Silero or energy) finds in a
+                           recording, to check and tune VAD settings (parley vad --help)
   help                     show this help
 
 Options:
@@ -72,6 +75,8 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
         return await schemaCommand(rest, out);
       case 'clips':
         return await clipsCommand(rest, out);
+      case 'vad':
+        return await vadCommand(rest, out);
       default:
         throw new UsageError(`unknown command "${command}" (try: parley --help)`);
     }
@@ -86,7 +91,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
 }
 
 /** Subcommands, named in their usage errors ("parley run: …"). */
-const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema', 'compare', 'merge', 'clips'];
+const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema', 'compare', 'merge', 'clips', 'vad'];
 
 /** One line: node:util's wording of an unknown option is replaced by a shorter one. */
 function usageMessage(error: Error, who: string): string {

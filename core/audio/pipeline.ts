@@ -36,7 +36,10 @@ export interface PipelineOptions {
   readonly sampleRate?: PipelineRate;
 }
 
-/** Mono float samples at the pipeline rate: the chosen channel, resampled (band-limited) if needed. */
+/**
+ * Mono float samples at the pipeline rate: the chosen channel, resampled (band-limited, see
+ * {@link resample}) if needed. Audio already mono at that rate comes back as the same array.
+ */
 export function toPipeline(audio: DecodedAudio, options: PipelineOptions = {}): Float32Array {
   const samples = selectChannel(audio, options.channel ?? 'mix');
   const rate = options.sampleRate ?? 16000;

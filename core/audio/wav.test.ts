@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import wavefile from 'wavefile';
@@ -84,6 +84,18 @@ describe('decodeWav', () => {
     const mulaw = decodeWav(buildWav({ subformat: 7, bitsPerSample: 8, data: new Uint8Array([0xff, 0x80, 0x00]) }), 'ext.wav');
     expect(mulaw.encoding).toBe('mulaw');
     expect(Array.from(mulaw.channels[0]!)).toEqual([0, 32124 / 32768, -32124 / 32768]);
+  });
+
+  it('leaves the bytes it was given untouched, Buffer or not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-wav-'));
+    temp.push(dir);
+    const original = buildWav({ subformat: 3, bitsPerSample: 32, data: new Uint8Array(new Float32Array([0.5, -0.5, 0.25]).buffer), after: new Uint8Array([0, 0]) });
+    const path = join(dir, 'ext.wav');
+    writeFileSync(path, original);
+    const bytes = readFileSync(path); // a Buffer, possibly a view into a shared pool
+    expect(Array.from(decodeWav(bytes, path).channels[0]!)).toEqual([0.5, -0.5, 0.25]);
+    expect(Buffer.compare(bytes, Buffer.from(original))).toBe(0);
+    expect(Array.from(readWavFile(path).channels[0]!)).toEqual([0.5, -0.5, 0.25]);
   });
 
   it('clips floats beyond full scale and reads NaN as silence', () => {

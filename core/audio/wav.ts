@@ -125,7 +125,8 @@ function scaling(layout: WavLayout): { scale: number; offset: number; clip: bool
 function forWavefile(bytes: Uint8Array, layout: WavLayout): Uint8Array {
   const wholeBytes = layout.frames * layout.blockAlign;
   if (layout.format === layout.formatTag && wholeBytes === layout.dataBytes) return bytes;
-  const copy = bytes.slice(0, layout.dataOffset + wholeBytes);
+  // new Uint8Array(view) copies (a Buffer's slice() would not).
+  const copy = new Uint8Array(bytes.subarray(0, layout.dataOffset + wholeBytes));
   const view = new DataView(copy.buffer);
   view.setUint16(layout.formatTagOffset, layout.format, !layout.bigEndian);
   view.setUint32(layout.dataSizeOffset, wholeBytes, !layout.bigEndian);
