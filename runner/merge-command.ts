@@ -190,7 +190,8 @@ function collectRuns(inputs: readonly Input[], problems: string[]): RunArtifact[
       }
       seen.set(key, input);
       const timeline = hasTimelines ? readTimeline(input, result, problems) : undefined;
-      if (timeline) runs.push({ result, timeline });
+      const audio = result.acoustic ? readRecording(input, result.acoustic.audio, problems) : undefined;
+      if (timeline) runs.push({ result, timeline, ...(audio ? { audio } : {}) });
     }
     if (repeated.length > 0) {
       const [example] = repeated;
@@ -219,6 +220,16 @@ function readTimeline(input: Input, result: ScenarioResult, problems: string[]):
     return undefined;
   }
   return timeline as Timeline;
+}
+
+/** An acoustic run's recording, as `parley run` wrote it beside its report. */
+function readRecording(input: Input, path: string, problems: string[]): Uint8Array | undefined {
+  try {
+    return readFileSync(join(input.dir, path));
+  } catch (error) {
+    problems.push(`${join(input.dir, path)}: cannot read the recording of an acoustic run: ${readProblem(error).split('\n')[0]}`);
+    return undefined;
+  }
 }
 
 function isDirectory(path: string): boolean {

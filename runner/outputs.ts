@@ -18,17 +18,36 @@ export interface RunOutputOptions {
 /**
  * Writes everything a run leaves in its report directory: report.json, summary.md (the Markdown
  * summary for CI step summaries), report.html, one timeline per scenario run under timelines/
- * (what the HTML report draws, and what `parley merge` joins) and one Chrome trace per scenario
- * run under traces/.
+ * (what the HTML report draws, and what `parley merge` joins), one Chrome trace per scenario
+ * run under traces/, and a stereo WAV per acoustic run under audio/.
  * Returns the path of report.json.
  */
 export function writeRunOutputs(dir: string, report: RunReport, artifacts: readonly RunArtifact[], options: RunOutputOptions = {}): string {
   const timelines = artifacts.map((a) => a.timeline);
   writeTimelines(dir, timelines);
   writeChromeTraces(dir, timelines);
+  const audio = writeRecordings(dir, artifacts);
   writeFileAtomically(join(dir, 'summary.md'), renderMarkdownSummary(report, options.comparison));
-  writeHtmlReport(dir, report, timelines, options.comparison ? { comparison: options.comparison } : {});
+  writeHtmlReport(dir, report, timelines, { ...(options.comparison ? { comparison: options.comparison } : {}), ...(Object.keys(audio).length > 0 ? { audio } : {}) });
   return writeReport(dir, report);
+}
+
+/**
+ * The stereo recording of each acoustic run at the path its result names (audio/<id>.wav),
+ * replacing any recordings of an earlier run. Returns the paths by timeline id, for the HTML.
+ */
+export function writeRecordings(dir: string, artifacts: readonly RunArtifact[]): Record<string, string> {
+  const folder = join(dir, 'audio');
+  rmSync(folder, { recursive: true, force: true });
+  const paths: Record<string, string> = {};
+  for (const { result, timeline, audio } of artifacts) {
+    const path = result.acoustic?.audio;
+    if (!audio || path === undefined) continue;
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(dir, path), audio);
+    paths[timeline.id] = path;
+  }
+  return paths;
 }
 
 /** DIR/timelines/<id>.json, replacing any timelines of an earlier run. */

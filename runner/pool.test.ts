@@ -24,7 +24,9 @@ let sequential: RunArtifact[];
 beforeAll(async () => {
   const { scenarios, errors } = prepare({ paths: [join(root, 'scenarios')], config: 'default' });
   expect(errors).toEqual([]);
-  tasks = planTasks(scenarios, { seed: undefined, seeds: 1 });
+  // The symbolic library and two acoustic scenarios (onnxruntime in worker threads).
+  const acoustic = scenarios.filter((s) => s.scenario.acoustic).slice(0, 2);
+  tasks = planTasks([...scenarios.filter((s) => !s.scenario.acoustic), ...acoustic], { seed: undefined, seeds: 1 });
   sequential = await executeTasks(tasks, { workers: 1 });
 });
 
@@ -41,7 +43,7 @@ describe('executeTasks', () => {
     const [fromClone] = await executeTasks([clone], { workers: 1 });
     expect(fromClone).toStrictEqual(sequential[tasks.indexOf(task)]);
     expect(structuredClone(fromClone)).toStrictEqual(fromClone);
-  });
+  }, 30_000);
 
   it('3 workers give the same artifacts in the same order as 1, with onResult in task order', async () => {
     const seen: number[] = [];
@@ -60,7 +62,7 @@ describe('executeTasks', () => {
     expect(seen).toEqual(tasks.map((_, i) => i));
     expect(delivered).toEqual(parallel);
     expect(liveWorkers()).toBe(before); // the pool is destroyed at the end
-  });
+  }, 30_000);
 
   it('a slow first task: later results wait for it, so onResult still goes in task order', async () => {
     // A 10-minute call takes ~100× longer than a library scenario: the other worker finishes the
@@ -72,7 +74,7 @@ describe('executeTasks', () => {
     const artifacts = await executeTasks(mixed, { workers: 2, onResult: (artifact) => seen.push(artifact.result.file) });
     expect(seen).toEqual(mixed.map((t) => t.scenario.file));
     expect(artifacts.slice(1)).toStrictEqual(sequential.slice(0, 12));
-  });
+  }, 30_000);
 
   it.each([1, 2])('a task that throws fails the run with its file and seed (workers %i), and the pool shuts down', async (workers) => {
     const broken: RunTask = { ...tasks[3]!, config: undefined as unknown as AgentConfig };
@@ -93,6 +95,18 @@ describe('executeTasks', () => {
     expect(seen.every((index) => index < 3)).toBe(true); // nothing after the failed task is delivered
     expect(liveWorkers()).toBe(before);
   });
+
+  it('a failure waits for the tasks running in other workers before the pool goes (a thread killed mid-inference aborts the process)', async () => {
+    const acoustic = tasks.find((t) => t.scenario.acoustic)!;
+    const broken: RunTask = { ...tasks.find((t) => !t.scenario.acoustic)!, config: undefined as unknown as AgentConfig };
+    const before = liveWorkers();
+    const seen: number[] = [];
+    // The broken task fails at once, while the other worker is inside Silero inferences: that
+    // run finishes (its result, before the failed task, is delivered), then the pool goes.
+    await expect(executeTasks([acoustic, broken, acoustic], { workers: 2, onResult: (_, index) => seen.push(index) })).rejects.toBeInstanceOf(TaskFailure);
+    expect(seen).toEqual([0]);
+    expect(liveWorkers()).toBe(before);
+  }, 30_000);
 
   it('a task that cannot be sent to a worker fails the run the same way', async () => {
     const unclonable = { ...tasks[1]!, scenario: { ...tasks[1]!.scenario, hook: () => {} } } as unknown as RunTask;

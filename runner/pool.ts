@@ -34,8 +34,8 @@ export class TaskFailure extends Error {
  * Runs tasks and returns their artifacts in task order. With `workers` > 1 (and more than one
  * task) the tasks go to a piscina pool of worker threads; the artifacts are the same as in one
  * thread, since a task is plain data and its run depends on nothing else. The first task to throw
- * stops the run: the pool is destroyed (cancelling the other tasks), and a TaskFailure naming the
- * task is thrown (with several workers, whichever failure comes first).
+ * stops the run: no more tasks start, those running finish, the pool is destroyed, and a
+ * TaskFailure naming the task is thrown (with several workers, whichever failure comes first).
  */
 export async function executeTasks(tasks: readonly RunTask[], options: ExecuteOptions): Promise<RunArtifact[]> {
   const threads = Math.min(options.workers, tasks.length);
@@ -62,42 +62,49 @@ async function inWorkers(tasks: readonly RunTask[], threads: number, onResult: E
   const { Piscina } = await import('piscina');
   const pool = new Piscina<RunTask, RunArtifact>({ filename, minThreads: threads, maxThreads: threads });
   const artifacts: RunArtifact[] = [];
+  // Tasks go to the pool one per free thread, so that after a failure the pool is only
+  // destroyed once the tasks already running have finished: a thread terminated in the middle
+  // of an ONNX inference (Silero, in an acoustic run) aborts the whole process.
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown; index: number } | undefined;
+  const deliver = inOrder<RunArtifact>(tasks.length, (artifact, index) => {
+    artifacts.push(artifact);
+    onResult?.(artifact, index);
+  });
+  let workerError: unknown;
+  // A worker dying outside a task (it should not) fails the run instead of crashing the process.
+  pool.on('error', (error: unknown) => {
+    workerError ??= error;
+  });
   try {
-    await new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const fail = (error: unknown): void => {
-        if (settled) return;
-        settled = true;
-        reject(error); // then `finally` destroys the pool, which rejects the tasks still queued or running
-      };
-      const deliver = inOrder<RunArtifact>(tasks.length, (artifact, index) => {
-        artifacts.push(artifact);
-        onResult?.(artifact, index);
-      });
-      // A worker dying outside a task (it should not) fails the run instead of crashing the process.
-      pool.on('error', (error: unknown) => fail(new Error(`a worker thread failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })));
-      tasks.forEach((task, index) => {
-        pool.run(task).then(
-          (artifact) => {
-            if (settled) return;
-            try {
-              deliver(artifact, index);
-            } catch (error) {
-              fail(error);
-              return;
-            }
-            if (artifacts.length === tasks.length) {
-              settled = true;
-              resolve();
-            }
-          },
-          (error: unknown) => fail(new TaskFailure(task, error)),
-        );
-      });
-    });
+    for (const [index, task] of tasks.entries()) {
+      if (failure || workerError !== undefined) break;
+      const settled: Promise<void> = pool.run(task).then(
+        (artifact) => {
+          // Results before the failed task still go out, in order; none after it.
+          if (failure && index > failure.index) return;
+          try {
+            deliver(artifact, index);
+          } catch (error) {
+            failure ??= { error, index };
+          }
+        },
+        (error: unknown) => {
+          failure ??= { error: new TaskFailure(task, error), index };
+        },
+      );
+      const tracked = settled.finally(() => running.delete(tracked));
+      running.add(tracked);
+      if (running.size >= threads) await Promise.race(running);
+    }
+    await Promise.all(running);
   } finally {
     await pool.destroy();
   }
+  if (workerError !== undefined) {
+    throw new Error(`a worker thread failed: ${workerError instanceof Error ? workerError.message : String(workerError)}`, { cause: workerError });
+  }
+  if (failure) throw failure.error;
   return artifacts;
 }
 

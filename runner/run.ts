@@ -10,6 +10,7 @@ import type { AgentConfig } from '../sim/config/model.js';
 import { withProviderOverrides } from '../sim/config/resolve.js';
 import { InputError, type SourcePosition } from '../sim/load/index.js';
 import { loadScenarioFile } from '../sim/scenario/load.js';
+import { acousticProblems } from '../sim/acoustic/clip-check.js';
 import type { Scenario } from '../sim/scenario/model.js';
 import type { Timeline } from '../reports/timeline.js';
 import { findScenarioFiles } from './scenario-files.js';
@@ -58,6 +59,11 @@ export function prepare(options: Pick<RunOptions, 'paths' | 'config'>): { scenar
       continue;
     }
     const { scenario } = loaded;
+    const acoustic = acousticProblems(scenario);
+    if (acoustic.length > 0) {
+      errors.push(...acoustic);
+      continue;
+    }
     let config = base.ok ? base.config : undefined;
     if (scenario.config !== undefined) {
       const pinned = resolveConfig(scenario.config.ref, dirname(path), { file: scenario.file, position: scenario.config.source });
@@ -107,10 +113,14 @@ export interface RunTask {
   readonly seed: number;
 }
 
-/** What a task produces: the verdict for report.json, and the timeline for the HTML report and traces. */
+/**
+ * What a task produces: the verdict for report.json, the timeline for the HTML report and
+ * traces, and for an acoustic call its stereo recording (WAV bytes).
+ */
 export interface RunArtifact {
   readonly result: ScenarioResult;
   readonly timeline: Timeline;
+  readonly audio?: Uint8Array;
 }
 
 /**

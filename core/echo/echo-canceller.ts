@@ -42,6 +42,10 @@ export interface EchoCancellerStats {
 }
 
 const FLOOR_DB = -80;
+/** How long the far end must have talked without an echo path being found before echo is expected to be absent. */
+const NO_PATH_AFTER_MS = 1000;
+/** How fast the echo's expected level falls then (per block). */
+const NO_PATH_DOWN_RATE = 0.15;
 /** ERLE from which the filter's own residual, not the echo's level, sets the double-talk threshold. */
 const CONVERGED_ERLE_DB = 12;
 /** Once converged: how far above the expected residual the near end must be. */
@@ -82,6 +86,8 @@ export class EchoCanceller {
   #alignedDelay: number | undefined;
   #echoGainDb: number;
   #erleDb = 0;
+  /** Blocks with the far end active before an echo path was found. */
+  #farEndBlocks = 0;
   readonly #aligned: Float64Array;
   readonly #echo: Float64Array;
   readonly #error: Float64Array;
@@ -142,9 +148,17 @@ export class EchoCanceller {
     const delaySteps = this.#delay.delaySteps;
 
     if (delaySteps === undefined) {
-      // Nothing learned yet: anything no louder than the loudest possible echo is taken for echo.
-      const expected = this.#maxStepPower(0, this.#maxLagSteps + 1) * dbToPower(this.#priorGainDb);
-      const nearEnd = micPower > expected * this.#margin;
+      // No echo path found (yet, or at all: a headset has none). Sound no louder than the echo
+      // could be, from anything played within reach, is taken for echo; how loud that is starts
+      // at the expected maximum and is learned quickly downwards, so that without echo the
+      // canceller is soon out of the way.
+      const wide = this.#maxStepPower(0, this.#maxLagSteps + 1);
+      const nearEnd = micPower > wide * dbToPower(this.#echoGainDb) * this.#margin + ACTIVE_POWER * 1e-2;
+      if (farEndWide) this.#farEndBlocks++;
+      // An echo's path is found within about half a second of the far end talking; once much
+      // longer has gone by without one, there is no echo to expect.
+      const searchedMs = (this.#farEndBlocks * n * 1000) / this.sampleRate;
+      if (farEndWide && !nearEnd && searchedMs >= NO_PATH_AFTER_MS) this.#learnGain(micPower, wide, NO_PATH_DOWN_RATE);
       const suppressed = farEndWide && !nearEnd;
       const gain = suppressed ? this.#suppression : 1;
       for (let i = 0; i < n; i++) out[i] = mic[i]! * gain;
@@ -238,12 +252,12 @@ export class EchoCanceller {
   }
 
   /** Follows the echo's level relative to the reference, never above the expected maximum. */
-  #learnGain(micPower: number, spanPower: number): void {
-    if (spanPower <= ACTIVE_POWER || micPower <= 0) return;
-    const observed = Math.max(FLOOR_DB, 10 * Math.log10(micPower / spanPower));
+  #learnGain(micPower: number, referencePower: number, downRate = 0.02): void {
+    if (referencePower <= ACTIVE_POWER) return;
+    const observed = micPower > 0 ? Math.max(FLOOR_DB, 10 * Math.log10(micPower / referencePower)) : FLOOR_DB;
     // Follow the loud end of the observed ratios (quickly up, slowly down): a block louder than
     // usual must still be expected, or it passes as the near end talking.
-    const rate = observed > this.#echoGainDb ? 0.3 : 0.02;
+    const rate = observed > this.#echoGainDb ? 0.3 : downRate;
     this.#echoGainDb = Math.min(this.#priorGainDb, this.#echoGainDb + rate * (observed - this.#echoGainDb));
   }
 }

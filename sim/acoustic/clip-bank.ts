@@ -89,6 +89,7 @@ export class ClipBank {
   readonly dir: string;
   readonly manifest: BankManifest;
   readonly #decoded = new Map<string, Float32Array>();
+  readonly #faded = new Map<string, Float32Array>();
   readonly #keys: Record<Voice, Map<string, string>>;
 
   private constructor(dir: string, manifest: BankManifest) {
@@ -167,9 +168,18 @@ export class ClipBank {
     }
   }
 
-  /** A clip file of the bank (relative to it), mono at `sampleRate`. */
+  /**
+   * A clip file of the bank (relative to it), mono at `sampleRate`, faded in and out over 5 ms
+   * (clips are cut tight to the speech; joined without fades, each edge would click).
+   */
   clip(file: string, sampleRate: number): Float32Array {
-    return loadClip(join(this.dir, file), sampleRate, this.#decoded);
+    const key = `${file}@${sampleRate}`;
+    let faded = this.#faded.get(key);
+    if (!faded) {
+      faded = withFades(loadClip(join(this.dir, file), sampleRate, this.#decoded), sampleRate);
+      this.#faded.set(key, faded);
+    }
+    return faded;
   }
 
   /** Word clips joined with short gaps; one word per token of the text as written (punctuation kept). */
@@ -218,6 +228,21 @@ export function loadClip(path: string, sampleRate: number, cache: Map<string, Fl
   const samples = audio.sampleRate === sampleRate ? mono : resample(mono, audio.sampleRate, sampleRate);
   cache.set(key, samples);
   return samples;
+}
+
+/** Length of the fades at a clip's edges. */
+const FADE_MS = 5;
+
+/** A copy of `samples` with short linear fades in and out. */
+export function withFades(samples: Float32Array, sampleRate: number): Float32Array {
+  const out = samples.slice();
+  const n = Math.min(Math.round((FADE_MS * sampleRate) / 1000), Math.floor(out.length / 2));
+  for (let i = 0; i < n; i++) {
+    const gain = i / n;
+    out[i] = out[i]! * gain;
+    out[out.length - 1 - i] = out[out.length - 1 - i]! * gain;
+  }
+  return out;
 }
 
 /** The one-line reason a text cannot be spoken from a bank. */

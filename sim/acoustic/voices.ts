@@ -3,7 +3,7 @@ import type { SpokenText } from '../../providers/scripted/scripted-tts.js';
 import type { Scenario, SpeakAction } from '../scenario/model.js';
 import { timeWords, type TruthWord } from '../world/sound.js';
 import type { UserVoice } from '../world/user.js';
-import { loadClip, type ClipBank, type RenderedSpeech } from './clip-bank.js';
+import { loadClip, withFades, type ClipBank, type RenderedSpeech } from './clip-bank.js';
 import { atSpeechLevel } from './levels.js';
 
 /** The user's utterances rendered as samples, by action index, at their levels. */
@@ -41,7 +41,7 @@ export function userSpeech(scenario: Scenario, bank: ClipBank, sampleRate: numbe
 /** An utterance from the scenario's own clip file, trimmed, its words spread over it. */
 function clipSpeech(scenario: Scenario, action: SpeakAction, sampleRate: number): RenderedSpeech {
   const path = resolve(dirname(scenario.file), action.clip!.path);
-  const samples = trimSilence(loadClip(path, sampleRate));
+  const samples = withFades(trimSilence(loadClip(path, sampleRate)), sampleRate);
   return { sampleRate, samples, words: timeWords(action.text, 0, (samples.length * 1000) / sampleRate) };
 }
 

@@ -25,6 +25,21 @@ export interface ScenarioResult {
   readonly turns: readonly TurnReport[];
   readonly overlaps: readonly OverlapReport[];
   readonly metrics: Metrics;
+  /** For an acoustic scenario: how it was heard, and its recording. */
+  readonly acoustic?: AcousticRunFacts;
+}
+
+/** What an acoustic run adds to its result. */
+export interface AcousticRunFacts {
+  readonly vad: 'silero' | 'energy';
+  readonly sampleRate: number;
+  readonly codec: 'pcm16' | 'mulaw';
+  /** The echo path delay the echo canceller found (null: none found). */
+  readonly echoPathMs: number | null;
+  readonly packetsSent: number;
+  readonly packetsLost: number;
+  /** The call's stereo recording (caller's microphone left, agent right), relative to the report directory. */
+  readonly audio: string;
 }
 
 /** Judges a call: analysis, expectations and metrics. */

@@ -1,0 +1,279 @@
+import { AudioInput } from '../../core/input/audio-input.js';
+import type { PlayoutBuffer } from '../../core/playout/playout-buffer.js';
+import { RandomStreams, type Random } from '../../core/random/random.js';
+import { createEnergyVad } from '../../core/vad/energy-vad.js';
+import type { FrameVad } from '../../core/vad/frame-vad.js';
+import { createSileroVad } from '../../core/vad/silero.js';
+import type { SttWord } from '../../providers/stt.js';
+import type { AgentConfig } from '../config/model.js';
+import { draw } from '../distribution.js';
+import type { Scenario } from '../scenario/model.js';
+import { setUpCall, type CallResult } from '../world/call.js';
+import type { Sound } from '../world/sound.js';
+import { bankDirFor, ClipBank } from './clip-bank.js';
+import { MicSignal } from './mic-signal.js';
+import { backgroundNoise, noiseBurst } from './noise.js';
+import { roomTaps } from './room.js';
+import { SampleTrack } from './sample-track.js';
+import { AcousticUplink } from './uplink.js';
+import { agentVoice, userSpeech } from './voices.js';
+
+/** Length of the uplink's packets. */
+const PACKET_MS = 20;
+
+/** A stereo recording of a call: the caller's microphone, and the agent as the caller heard it. */
+export interface CallRecording {
+  readonly sampleRate: number;
+  /** What the microphone picked up (speech, echo, noise), before the network. */
+  readonly mic: Int16Array;
+  /** The agent's audio at the caller's ear. */
+  readonly agent: Int16Array;
+}
+
+/** What the acoustic world adds to a call's result. */
+export interface AcousticCallResult extends CallResult {
+  readonly recording: CallRecording;
+  readonly acoustic: {
+    readonly vad: FrameVad['kind'];
+    readonly sampleRate: number;
+    /** The echo path delay the canceller found, if it found one. */
+    readonly echoPathMs: number | undefined;
+    readonly packetsSent: number;
+    readonly packetsLost: number;
+  };
+}
+
+/**
+ * Runs an acoustic scenario: the same agent session and simulated providers as the symbolic
+ * world, but the caller's voice is real samples (clips), the agent's voice too, and the
+ * microphone signal is mixed sample by sample (speech, the agent's echo through a room,
+ * background noise), sent in 20 ms packets (loss concealed, μ-law on a phone line) and heard
+ * through the core's audio path: echo canceller, Silero (or energy) VAD, hysteresis.
+ *
+ * The virtual clock advances one VAD window (32 ms) at a time; each window's audio is rendered
+ * from what has happened up to then, so the agent's reactions shape what the microphone hears
+ * next (its echo, a barge-in timed on its speech).
+ */
+export async function runAcousticCall(scenario: Scenario, config: AgentConfig, seed: number): Promise<AcousticCallResult> {
+  const sampleRate = scenario.channel.codec === 'mulaw' ? 8000 : 16000;
+  const bank = ClipBank.open(bankDirFor(scenario.file, scenario.acoustic?.clips?.path));
+  const user = userSpeech(scenario, bank, sampleRate);
+  const ttsSpec = config.providers.tts;
+  // One draw per call of what a room and a jitter buffer keep constant; streams of their own,
+  // so the symbolic world's draws are untouched.
+  const streams = new RandomStreams(seed);
+  const acousticRandom = (name: string): Random => streams.stream(`acoustic-${name}`);
+  // At least one packet: audio leaves the phone a packet at a time.
+  const uplinkMs = Math.max(PACKET_MS, draw(scenario.channel.uplinkMs, acousticRandom('uplink')) + draw(scenario.channel.jitterMs, acousticRandom('uplink')));
+  const echoDelayMs = scenario.channel.echo ? draw(scenario.channel.echo.delayMs, acousticRandom('echo')) : undefined;
+
+  let input: AudioInput | undefined;
+  const windows = new WindowLog();
+  let micSignal: MicSignal | undefined;
+  const placeSound = (sound: Sound): void => {
+    const at = Math.round((sound.startMs * sampleRate) / 1000);
+    if (sound.kind === 'noise' && sound.endMs !== undefined) {
+      micSignal!.place(at, noiseBurst(sound.endMs - sound.startMs, sound.levelDb, sampleRate, acousticRandom(`burst-${sound.id}`)));
+      return;
+    }
+    const samples = sound.action === undefined ? undefined : user.samplesOf(sound.action);
+    if (samples) micSignal!.place(at, samples);
+  };
+  const call = setUpCall(scenario, config, seed, {
+    sampleRate,
+    ttsVoice: agentVoice(bank, sampleRate, ttsSpec.levelDb),
+    vadSensor: { soundOn: () => {}, soundOff: () => {} },
+    userVoice: user.voice,
+    onUserSound: placeSound,
+    uplinkMs,
+    ...(echoDelayMs !== undefined ? { echoDelayMs } : {}),
+    // The STT hears the canceller's output: an echo word only where echo got through, loud enough.
+    sttHearsWord: (sound: Sound, word: SttWord) =>
+      sound.kind !== 'echo' || windows.echoAudible(word.startMs, word.endMs, sound.levelDb, config.providers.stt.transcribeAboveDb),
+  });
+  const { clock, session, ear } = call;
+
+  const vad: FrameVad = config.vad.model === 'energy' ? createEnergyVad({ sampleRate }) : await createSileroVad({ sampleRate });
+  input = new AudioInput({
+    clock,
+    vad,
+    hysteresis: {
+      activationThreshold: config.vad.activationThreshold,
+      minSpeechMs: config.vad.minSpeechMs,
+      minSilenceMs: config.vad.minSilenceMs,
+      prefixPaddingMs: config.vad.prefixPaddingMs,
+    },
+    echoCanceller: config.echoCanceller,
+  });
+  input.listenTo(session.playout);
+  input.subscribe((event) => {
+    switch (event.type) {
+      case 'vad':
+        session.handleVad(event.event);
+        return;
+      case 'window':
+        windows.record(event.startMs, event.echo === undefined || !event.echo.suppressed, input!.echoStats?.erleDb ?? 0);
+        return;
+      case 'echo_path':
+        session.trace.emit('echo.path', { delayMs: event.delayMs });
+        return;
+      case 'audio':
+        return;
+    }
+  });
+
+  const earTrack = new SampleTrack(sampleRate);
+  recordAgentAtEar(session.playout, earTrack, () => ear.flowTransitMs, () => clock.now(), sampleRate);
+  const echo = scenario.channel.echo;
+  micSignal = new MicSignal({
+    echo: echo
+      ? { ear: earTrack, delaySamples: Math.round((echoDelayMs! * sampleRate) / 1000), gain: 10 ** (echo.gainDb / 20), taps: roomTaps(echo.roomMs, sampleRate, acousticRandom('room')) }
+      : undefined,
+    background: scenario.channel.noise
+      ? backgroundNoise(scenario.channel.noise.kind, scenario.channel.noise.levelDb, sampleRate, acousticRandom('noise'), babbleVoices(bank, sampleRate))
+      : undefined,
+  });
+  const uplink = new AcousticUplink({ sampleRate, loss: call.loss, codec: scenario.channel.codec });
+  const micTrack = new SampleTrack(sampleRate);
+
+  await call.start();
+  const windowSamples = input.windowSamples;
+  const packetSamples = uplink.packetSamples;
+  const latencySamples = Math.round((uplinkMs * sampleRate) / 1000);
+  const arrived = new SampleQueue(windowSamples + packetSamples + latencySamples);
+  arrived.pushSilence(latencySamples);
+  const packet = new Float32Array(packetSamples);
+  const delivered = new Float32Array(packetSamples);
+  const window = new Float32Array(windowSamples);
+  const limit = Math.round((scenario.maxDurationMs * sampleRate) / 1000);
+  let sent = 0;
+  for (let at = 0; !call.finished() && at < limit; at += windowSamples) {
+    const end = at + windowSamples;
+    await clock.runUntil((end * 1000) / sampleRate);
+    // The packets that cover this window once they arrive (`latency` after capture, which is
+    // at least a packet long, so none of them is captured after now).
+    while (sent + latencySamples < end) {
+      micSignal.render(sent, packet);
+      micTrack.write(sent, packet);
+      uplink.transmit(sent, packet, delivered);
+      arrived.push(delivered);
+      sent += packetSamples;
+    }
+    arrived.shift(window);
+    await input.push(window, (at * 1000) / sampleRate);
+  }
+  await input.end(clock.now());
+  await vad.dispose();
+  const result = await call.finish();
+  const length = Math.round((result.endMs * sampleRate) / 1000);
+  return {
+    ...result,
+    recording: { sampleRate, mic: micTrack.pcm16(length), agent: earTrack.pcm16(length) },
+    acoustic: {
+      vad: vad.kind,
+      sampleRate,
+      echoPathMs: input.echoStats?.delayMs,
+      packetsSent: uplink.sent,
+      packetsLost: uplink.lost,
+    },
+  };
+}
+
+/**
+ * Writes the agent's audio, as the caller hears it, into `track`: each chunk the playout plays,
+ * shifted by the downlink's transit for that stretch of audio, cut where the playout stopped.
+ */
+function recordAgentAtEar(
+  playout: PlayoutBuffer,
+  track: SampleTrack,
+  transitMs: () => number,
+  now: () => number,
+  sampleRate: number,
+): void {
+  const index = (ms: number): number => Math.round((ms * sampleRate) / 1000);
+  let writtenEnd = 0;
+  playout.subscribe((event) => {
+    if (event.type === 'chunk' && event.chunk.pcm) {
+      const from = Math.min(event.chunk.pcm.length, index(event.offsetMs));
+      const at = index(event.atMs + transitMs());
+      track.write(at, event.chunk.pcm, from);
+      writtenEnd = at + (event.chunk.pcm.length - from);
+    } else if (event.type === 'stop') {
+      const cut = index(now() + transitMs());
+      if (cut < writtenEnd) track.clear(cut, writtenEnd);
+      writtenEnd = Math.min(writtenEnd, cut);
+    }
+  });
+}
+
+/** Every user clip of the bank, for babble. */
+function babbleVoices(bank: ClipBank, sampleRate: number): Float32Array[] {
+  return Object.values(bank.manifest.clips.user ?? {})
+    .sort()
+    .map((file) => bank.clip(file, sampleRate));
+}
+
+/**
+ * What the echo canceller let through, window by window: for the STT, which hears its output,
+ * an echo word is audible where a window it overlaps passed and the echo, less what the
+ * canceller removes, is above what the STT transcribes.
+ */
+class WindowLog {
+  readonly #passed: boolean[] = [];
+  readonly #erleDb: number[] = [];
+  #windowMs = 0;
+
+  record(startMs: number, passed: boolean, erleDb: number): void {
+    if (this.#passed.length === 1) this.#windowMs = startMs;
+    this.#passed.push(passed);
+    this.#erleDb.push(erleDb);
+  }
+
+  echoAudible(startMs: number, endMs: number, echoLevelDb: number, transcribeAboveDb: number): boolean {
+    if (this.#windowMs === 0) return false;
+    const first = Math.max(0, Math.floor(startMs / this.#windowMs));
+    const last = Math.min(this.#passed.length - 1, Math.floor(endMs / this.#windowMs));
+    for (let k = first; k <= last; k++) {
+      if (this.#passed[k] && echoLevelDb - this.#erleDb[k]! >= transcribeAboveDb) return true;
+    }
+    return false;
+  }
+}
+
+/** A first-in first-out queue of samples, preallocated. */
+class SampleQueue {
+  #buffer: Float32Array;
+  #length = 0;
+
+  constructor(capacity: number) {
+    this.#buffer = new Float32Array(capacity);
+  }
+
+  push(samples: Float32Array): void {
+    this.#ensure(this.#length + samples.length);
+    this.#buffer.set(samples, this.#length);
+    this.#length += samples.length;
+  }
+
+  pushSilence(count: number): void {
+    this.#ensure(this.#length + count);
+    this.#buffer.fill(0, this.#length, this.#length + count);
+    this.#length += count;
+  }
+
+  /** Takes `out.length` samples from the front (silence for what is missing). */
+  shift(out: Float32Array): void {
+    const take = Math.min(out.length, this.#length);
+    out.set(this.#buffer.subarray(0, take));
+    out.fill(0, take);
+    this.#buffer.copyWithin(0, take, this.#length);
+    this.#length -= take;
+  }
+
+  #ensure(capacity: number): void {
+    if (capacity <= this.#buffer.length) return;
+    const bigger = new Float32Array(Math.max(capacity, this.#buffer.length * 2));
+    bigger.set(this.#buffer.subarray(0, this.#length));
+    this.#buffer = bigger;
+  }
+}
