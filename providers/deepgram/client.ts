@@ -1,0 +1,54 @@
+/**
+ * Options shared by the Deepgram adapters, and the SDK client they open sockets with.
+ *
+ * Transport seam: `transportFactory` is passed to the SDK (`DeepgramClient({ transportFactory })`)
+ * and then carries every frame of every socket in both directions. A recorder passes a factory
+ * that wraps {@link openWebSocket} (or any other) and logs what goes through; a replayer passes
+ * one whose sockets play recorded server frames, or skips the SDK and feeds the frames to the
+ * protocol cores (`ListenV1Protocol`, `ListenV2Protocol`, `SpeakProtocol`) under a virtual clock.
+ * Without a factory the SDK uses its own `ws` socket.
+ *
+ * @module
+ */
+import { DeepgramClient, type DeepgramTransportFactory } from '@deepgram/sdk';
+import type { Clock } from '../../core/clock/clock.js';
+import { RealClock } from '../../core/clock/real-clock.js';
+import { ErrorFactory, resolveCredentials, type Credentials } from '../secrets.js';
+import type { ProviderTimeouts } from '../timeouts.js';
+
+/** Environment variables the Deepgram adapters read. */
+export const DEEPGRAM_ENV = { key: 'DEEPGRAM_API_KEY', baseUrl: 'DEEPGRAM_BASE_URL' } as const;
+
+/** Options every Deepgram adapter takes. */
+export interface DeepgramOptions extends Credentials {
+  /** Clock for timeouts and keep-alives. Default: the wall clock. */
+  readonly clock?: Clock;
+  readonly timeouts?: ProviderTimeouts;
+  /** The SDK's reconnect attempts. Default 0: a failure surfaces (failover decides what next). */
+  readonly reconnectAttempts?: number;
+  /** The transport seam (see the module documentation). */
+  readonly transportFactory?: DeepgramTransportFactory;
+  /** Extra query parameters, passed as given. */
+  readonly query?: Readonly<Record<string, string | number | boolean>>;
+  /** Name in errors and traces. Default "deepgram". */
+  readonly name?: string;
+}
+
+/** What an adapter needs to open a socket: the SDK client and how to word errors. */
+export interface DeepgramSetup {
+  readonly client: DeepgramClient;
+  readonly errors: ErrorFactory;
+  readonly clock: Clock;
+}
+
+/** Resolves credentials (throwing a ProviderError naming DEEPGRAM_API_KEY when there is none) and makes the SDK client. */
+export function deepgramSetup(options: DeepgramOptions): DeepgramSetup {
+  const name = options.name ?? 'deepgram';
+  const { apiKey, baseUrl } = resolveCredentials(name, options, DEEPGRAM_ENV);
+  const client = new DeepgramClient({
+    apiKey,
+    ...(baseUrl !== undefined ? { baseUrl } : {}),
+    ...(options.transportFactory ? { transportFactory: options.transportFactory } : {}),
+  });
+  return { client, errors: new ErrorFactory(name, [apiKey]), clock: options.clock ?? new RealClock() };
+}

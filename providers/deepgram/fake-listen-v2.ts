@@ -1,0 +1,172 @@
+/**
+ * The Flux (`listen.v2`) side of the Deepgram fake: `Connected`, then `TurnInfo` events at their
+ * places in the audio received: StartOfTurn when the first word of a turn is heard, Update at the
+ * interim cadence, EagerEndOfTurn after `eager_after` of silence (only with
+ * `eager_eot_threshold`), TurnResumed when speech comes back after it, EndOfTurn after
+ * `end_after` (or `eot_timeout_ms`, if shorter). `ForceEndTurn` ends the turn at once,
+ * `Configure` is acknowledged, `CloseStream` closes.
+ *
+ * @module
+ */
+import type { Frame } from '../transport/websocket.js';
+import type { FakeSocket } from '../fake/connection.js';
+import type { ListenSettings } from './fake-script.js';
+import { SpeechTimeline, type HeardWord } from './fake-speech.js';
+import { bytesPerMs, seconds, type FakeIds } from './fake-listen-v1.js';
+import type { FluxEvent } from './messages.js';
+
+type Candidate = { readonly at: number; readonly rank: number; readonly run: () => void };
+
+/** One Flux connection of the fake. */
+export class ListenV2Fake {
+  readonly #socket: FakeSocket;
+  readonly #timeline: SpeechTimeline;
+  readonly #settings: ListenSettings;
+  readonly #ids: FakeIds;
+  readonly #bytesPerMs: number;
+  readonly #eager: boolean;
+  readonly #endAfterMs: number;
+  readonly #timeoutTrigger: boolean;
+  #sequence = 0;
+  #audioMs = 0;
+  #lastTickMs = 0;
+  #turnIndex = 0;
+  /** Index of the first word of the open turn (or of the next turn). */
+  #turnFirst = 0;
+  /** Index of the next word not yet started. */
+  #nextStart = 0;
+  #turnOpen = false;
+  #eagerSent = false;
+  #reported = 0;
+
+  constructor(socket: FakeSocket, query: URLSearchParams, settings: ListenSettings, ids: FakeIds) {
+    this.#socket = socket;
+    this.#settings = settings;
+    this.#timeline = new SpeechTimeline(settings);
+    this.#ids = ids;
+    this.#bytesPerMs = bytesPerMs(query);
+    this.#eager = query.has('eager_eot_threshold');
+    const timeout = query.get('eot_timeout_ms');
+    const timeoutMs = timeout !== null ? Number(timeout) : Infinity;
+    this.#endAfterMs = Math.min(settings.endAfterMs, timeoutMs);
+    this.#timeoutTrigger = timeoutMs < settings.endAfterMs;
+    socket.onFrame((frame) => this.#onFrame(frame));
+    this.#send({ type: 'Connected', request_id: ids.requestId, sequence_id: this.#sequence++ });
+  }
+
+  #onFrame(frame: Frame): void {
+    if (typeof frame !== 'string') {
+      const ms = frame.length / this.#bytesPerMs;
+      this.#advance(this.#audioMs + ms);
+      this.#socket.outbox.noteAudio(ms);
+      return;
+    }
+    let message: { type?: unknown };
+    try {
+      message = JSON.parse(frame) as { type?: unknown };
+    } catch {
+      return;
+    }
+    switch (message.type) {
+      case 'ForceEndTurn':
+        if (this.#turnOpen) this.#endTurn('manual');
+        return;
+      case 'Configure':
+        this.#send({ type: 'ConfigureSuccess', request_id: this.#ids.requestId, sequence_id: this.#sequence++ });
+        return;
+      case 'CloseStream':
+        this.#socket.close(1000, '');
+        return;
+    }
+  }
+
+  #advance(targetMs: number): void {
+    for (;;) {
+      const next = this.#candidates(targetMs).filter((c) => c.at <= targetMs).sort((a, b) => a.at - b.at || a.rank - b.rank)[0];
+      if (!next || this.#socket.closed) break;
+      this.#audioMs = Math.max(this.#audioMs, next.at);
+      next.run();
+    }
+    this.#audioMs = targetMs;
+  }
+
+  #candidates(targetMs: number): Candidate[] {
+    const candidates: Candidate[] = [];
+    const words = this.#timeline.wordsBefore(targetMs + 1);
+    const starting = words[this.#nextStart];
+    if (starting) candidates.push({ at: starting.startMs, rank: 0, run: () => this.#wordStarts() });
+    if (!this.#turnOpen && this.#nextStart > this.#turnFirst) {
+      // The first word of a turn opens it once heard.
+      const first = words[this.#turnFirst]!;
+      candidates.push({ at: first.endMs, rank: 1, run: () => this.#startTurn(first.endMs) });
+    }
+    const tick = this.#lastTickMs + this.#settings.interimEveryMs;
+    candidates.push({ at: tick, rank: 2, run: () => this.#tick(tick) });
+    const last = this.#turnOpen && this.#nextStart > this.#turnFirst ? words[this.#nextStart - 1] : undefined;
+    if (last) {
+      const following = this.#timeline.nextWordFrom(last.endMs);
+      const quietUntil = following ? following.startMs : Infinity;
+      const eagerAt = last.endMs + this.#settings.eagerAfterMs;
+      if (this.#eager && !this.#eagerSent && eagerAt < last.endMs + this.#endAfterMs && quietUntil >= eagerAt) {
+        candidates.push({ at: eagerAt, rank: 3, run: () => this.#turnInfo('EagerEndOfTurn', eagerAt) });
+      }
+      const endAt = last.endMs + this.#endAfterMs;
+      if (quietUntil >= endAt) candidates.push({ at: endAt, rank: 4, run: () => this.#endTurn(this.#timeoutTrigger ? 'timeout' : 'model') });
+    }
+    return candidates;
+  }
+
+  #wordStarts(): void {
+    this.#nextStart++;
+    if (this.#turnOpen && this.#eagerSent) this.#turnInfo('TurnResumed', this.#audioMs);
+  }
+
+  #startTurn(atMs: number): void {
+    this.#turnOpen = true;
+    this.#turnInfo('StartOfTurn', atMs);
+  }
+
+  #tick(tickMs: number): void {
+    this.#lastTickMs = tickMs;
+    if (this.#turnOpen && this.#heard(tickMs).length > this.#reported) this.#turnInfo('Update', tickMs);
+  }
+
+  #endTurn(trigger: string): void {
+    this.#turnInfo('EndOfTurn', this.#audioMs, trigger);
+    this.#turnOpen = false;
+    this.#eagerSent = false;
+    this.#turnIndex++;
+    this.#turnFirst = this.#nextStart;
+    this.#reported = 0;
+  }
+
+  /** Words of the open turn heard by `ms`. */
+  #heard(ms: number): HeardWord[] {
+    return this.#timeline.wordsBefore(ms).slice(this.#turnFirst, this.#nextStart).filter((w) => w.endMs <= ms);
+  }
+
+  #turnInfo(event: FluxEvent, atMs: number, trigger?: string): void {
+    if (event === 'EagerEndOfTurn') this.#eagerSent = true;
+    if (event === 'TurnResumed') this.#eagerSent = false;
+    const words = this.#heard(atMs);
+    this.#reported = words.length;
+    const confidence = event === 'EndOfTurn' ? 0.92 : event === 'EagerEndOfTurn' ? 0.65 : 0.05;
+    this.#send({
+      type: 'TurnInfo',
+      request_id: this.#ids.requestId,
+      sequence_id: this.#sequence++,
+      event,
+      turn_index: this.#turnIndex,
+      audio_window_start: seconds(words[0]?.startMs ?? atMs),
+      audio_window_end: seconds(atMs),
+      transcript: words.map((w) => w.punctuated).join(' '),
+      words: words.map((w) => ({ word: w.punctuated, confidence: 0.98 })),
+      end_of_turn_confidence: confidence,
+      ...(trigger !== undefined ? { trigger } : {}),
+    });
+  }
+
+  #send(message: object): void {
+    this.#socket.sendJson(message);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Binds one Deepgram SDK socket (`listen.v1`, `listen.v2` or `speak.v1`) to an adapter: opens
+ * it under a connect timeout and an abort signal, delivers server messages in arrival order
+ * (binary frames, which the SDK hands over as Blobs, are read before anything after them), and
+ * reports the end of the connection once, as a clean close or a ProviderError.
+ *
+ * The SDK reports a refused handshake as a close (1000) followed by the error "Unexpected server
+ * response: 401", and a socket error after opening also as a close then an error; both are
+ * folded into one outcome here.
+ *
+ * @module
+ */
+import type { Clock } from '../../core/clock/clock.js';
+import type { ProviderError } from '../errors.js';
+import { kindOfCloseCode, type ErrorFactory } from '../secrets.js';
+import { timeoutError, Watchdog } from '../timeouts.js';
+import { handshakeStatusOf, messageBytes } from '../transport/websocket.js';
+
+/** What the SDK's streaming sockets have in common. */
+export interface SdkSocket {
+  on(event: 'open', callback: () => void): void;
+  on(event: 'message', callback: (message: unknown) => void): void;
+  on(event: 'close', callback: (event: { readonly code?: number; readonly reason?: string }) => void): void;
+  on(event: 'error', callback: (error: Error) => void): void;
+  connect(): unknown;
+  close(): void;
+}
+
+/** A server message as delivered: parsed JSON, raw text that was not JSON, or binary bytes. */
+export type ServerMessage = unknown;
+
+/** One open SDK socket. */
+export class SdkConnection {
+  readonly #socket: SdkSocket;
+  readonly #errors: ErrorFactory;
+  readonly #clock: Clock;
+  #onMessage: (message: ServerMessage) => void = () => {};
+  #onEnd: (error: ProviderError | undefined) => void = () => {};
+  #queue: Promise<void> = Promise.resolve();
+  #opened = false;
+  #ended = false;
+  #closingByUs = false;
+  #lastError: Error | undefined;
+  #lastClose: { readonly code?: number; readonly reason?: string } | undefined;
+
+  private constructor(socket: SdkSocket, errors: ErrorFactory, clock: Clock) {
+    this.#socket = socket;
+    this.#errors = errors;
+    this.#clock = clock;
+  }
+
+  /**
+   * Connects `socket` and resolves once it is open. Rejects with a ProviderError: `auth` for a
+   * refused key, `timeout` after `connectMs`, `cancelled` when `signal` aborts, else by the
+   * handshake status or close code.
+   */
+  static open(socket: SdkSocket, errors: ErrorFactory, clock: Clock, connectMs: number | undefined, signal: AbortSignal): Promise<SdkConnection> {
+    const connection = new SdkConnection(socket, errors, clock);
+    return connection.#open(connectMs, signal);
+  }
+
+  /** Handles server messages from now on (in order). */
+  onMessage(handler: (message: ServerMessage) => void): void {
+    this.#onMessage = handler;
+  }
+
+  /** Called once when the connection ends: `undefined` for a clean close (ours, or the server's 1000). */
+  onEnd(handler: (error: ProviderError | undefined) => void): void {
+    this.#onEnd = handler;
+  }
+
+  /** True once the connection has ended. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Runs `send` (an SDK send call); a socket that closed meanwhile is not an error. */
+  send(send: () => void): void {
+    if (this.#ended) return;
+    try {
+      send();
+    } catch (error) {
+      if (!this.#ended && !this.#closingByUs) this.#end(this.#errors.make('network', `send failed: ${describe(error)}`));
+    }
+  }
+
+  /** Closes the socket; ends the connection cleanly (after messages already received). */
+  close(): void {
+    if (this.#ended || this.#closingByUs) return;
+    this.#closingByUs = true;
+    this.#socket.close();
+  }
+
+  /** Ends the connection with `error` (e.g. a timeout) and closes the socket. */
+  fail(error: ProviderError): void {
+    if (this.#ended) return;
+    this.#closingByUs = true;
+    this.#end(error);
+    this.#socket.close();
+  }
+
+  #open(connectMs: number | undefined, signal: AbortSignal): Promise<SdkConnection> {
+    return new Promise<SdkConnection>((resolve, reject) => {
+      const watchdog = new Watchdog(this.#clock);
+      let settled = false;
+      const onAbort = (): void => fail(this.#errors.make('cancelled', 'connect aborted'));
+      const settle = (): void => {
+        settled = true;
+        watchdog.clear();
+        signal.removeEventListener('abort', onAbort);
+      };
+      const fail = (error: ProviderError): void => {
+        if (settled) return;
+        settle();
+        this.#ended = true;
+        this.#closingByUs = true;
+        this.#socket.close();
+        reject(error);
+      };
+      let deciding = false;
+      const failSoon = (): void => {
+        // The SDK reports a close and then, synchronously, the error that caused it.
+        if (deciding) return;
+        deciding = true;
+        queueMicrotask(() => fail(this.#connectFailure()));
+      };
+      this.#socket.on('open', () => {
+        if (settled) return;
+        settle();
+        this.#opened = true;
+        resolve(this);
+      });
+      this.#socket.on('message', (message) => this.#enqueue(async () => this.#onMessage(message instanceof Blob ? await messageBytes(message) : message)));
+      this.#socket.on('error', (error) => {
+        this.#lastError = error;
+        if (!this.#opened) failSoon();
+        else this.#enqueue(() => this.#endFromSocket());
+      });
+      this.#socket.on('close', (event) => {
+        this.#lastClose = event;
+        if (!this.#opened) failSoon();
+        else this.#enqueue(() => this.#endFromSocket());
+      });
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      watchdog.arm(connectMs, () => fail(timeoutError(this.#errors, 'connect', connectMs ?? 0, 'the websocket did not open')));
+      this.#socket.connect();
+    });
+  }
+
+  #connectFailure(): ProviderError {
+    const status = handshakeStatusOf(this.#lastError);
+    if (status !== undefined) return this.#errors.fromStatus(status, 'the websocket handshake was refused');
+    const code = this.#lastClose?.code;
+    if (this.#lastError) return this.#errors.make('network', `could not connect: ${describe(this.#lastError)}`);
+    return this.#errors.make('network', `the websocket closed before it opened${code !== undefined ? ` (code ${code})` : ''}`, code);
+  }
+
+  #endFromSocket(): void {
+    if (this.#ended) return;
+    if (this.#closingByUs) return this.#end(undefined);
+    const code = this.#lastClose?.code;
+    const reason = this.#lastClose?.reason ? ` (${this.#lastClose.reason})` : '';
+    if (this.#lastError) return this.#end(this.#errors.make('network', `connection failed: ${describe(this.#lastError)}`));
+    if (code === undefined || code === 1000) return this.#end(undefined);
+    this.#end(this.#errors.make(kindOfCloseCode(code), `connection closed with code ${code}${reason}`, code));
+  }
+
+  #end(error: ProviderError | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#onEnd(error);
+  }
+
+  #enqueue(task: () => void | Promise<void>): void {
+    this.#queue = this.#queue.then(async () => {
+      if (!this.#ended) await task();
+    }).catch((error: unknown) => this.#end(this.#errors.wrap(error)));
+  }
+}
+
+function describe(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message !== '' ? message : String(error);
+}
