@@ -34,8 +34,11 @@ export class SdkConnection {
   readonly #socket: SdkSocket;
   readonly #errors: ErrorFactory;
   readonly #clock: Clock;
-  #onMessage: (message: ServerMessage) => void = () => {};
-  #onEnd: (error: ProviderError | undefined) => void = () => {};
+  #onMessage: ((message: ServerMessage) => void) | undefined;
+  #onEnd: ((error: ProviderError | undefined) => void) | undefined;
+  /** Messages (and the end) that came before the adapter listened: kept, then delivered in order. */
+  readonly #early: ServerMessage[] = [];
+  #earlyEnd: { readonly error: ProviderError | undefined } | undefined;
   #queue: Promise<void> = Promise.resolve();
   #opened = false;
   #ended = false;
@@ -59,14 +62,16 @@ export class SdkConnection {
     return connection.#open(connectMs, signal);
   }
 
-  /** Handles server messages from now on (in order). */
+  /** Handles server messages, those already received first, in order. */
   onMessage(handler: (message: ServerMessage) => void): void {
     this.#onMessage = handler;
+    for (const message of this.#early.splice(0)) handler(message);
   }
 
   /** Called once when the connection ends: `undefined` for a clean close (ours, or the server's 1000). */
   onEnd(handler: (error: ProviderError | undefined) => void): void {
     this.#onEnd = handler;
+    if (this.#earlyEnd) handler(this.#earlyEnd.error);
   }
 
   /** True once the connection has ended. */
@@ -130,7 +135,7 @@ export class SdkConnection {
         this.#opened = true;
         resolve(this);
       });
-      this.#socket.on('message', (message) => this.#enqueue(async () => this.#onMessage(message instanceof Blob ? await messageBytes(message) : message)));
+      this.#socket.on('message', (message) => this.#enqueue(async () => this.#deliver(message instanceof Blob ? await messageBytes(message) : message)));
       this.#socket.on('error', (error) => {
         this.#lastError = error;
         if (!this.#opened) failSoon();
@@ -166,10 +171,16 @@ export class SdkConnection {
     this.#end(this.#errors.make(kindOfCloseCode(code), `connection closed with code ${code}${reason}`, code));
   }
 
+  #deliver(message: ServerMessage): void {
+    if (this.#onMessage) this.#onMessage(message);
+    else this.#early.push(message);
+  }
+
   #end(error: ProviderError | undefined): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#onEnd(error);
+    if (this.#onEnd) this.#onEnd(error);
+    else this.#earlyEnd = { error };
   }
 
   #enqueue(task: () => void | Promise<void>): void {

@@ -12,7 +12,7 @@
  */
 import type { AudioChunk } from '../../core/audio/chunk.js';
 import type { Clock } from '../../core/clock/clock.js';
-import { Listeners } from '../../core/util/listeners.js';
+import { SessionEvents } from '../session-events.js';
 import type { ProviderError } from '../errors.js';
 import type { SttEvent, SttProvider, SttSession } from '../stt.js';
 import { timeoutError, Watchdog, type ProviderTimeouts } from '../timeouts.js';
@@ -148,7 +148,7 @@ class DeepgramListenSession implements SttSession {
   readonly #protocol: ListenProtocol;
   readonly #errors: ErrorFactory;
   readonly #clock: Clock;
-  readonly #listeners = new Listeners<SttEvent>();
+  readonly #listeners = new SessionEvents<SttEvent>();
   readonly #keepAlive: Watchdog;
   readonly #stall: Watchdog;
   readonly #keepAliveMs: number | undefined;
@@ -175,7 +175,7 @@ class DeepgramListenSession implements SttSession {
   }
 
   subscribe(listener: (event: SttEvent) => void): () => void {
-    return this.#listeners.add(listener);
+    return this.#listeners.subscribe(listener);
   }
 
   sendAudio(chunk: AudioChunk): void {

@@ -10,7 +10,7 @@
  * @module
  */
 import type { Clock } from '../../core/clock/clock.js';
-import { Listeners } from '../../core/util/listeners.js';
+import { SessionEvents } from '../session-events.js';
 import type { ProviderError } from '../errors.js';
 import type { ErrorFactory } from '../secrets.js';
 import { timeoutError, Watchdog, type ProviderTimeouts } from '../timeouts.js';
@@ -69,7 +69,7 @@ class AuraSession implements TtsSession {
   readonly #protocol: SpeakProtocol;
   readonly #errors: ErrorFactory;
   readonly #timeouts: ProviderTimeouts;
-  readonly #listeners = new Listeners<TtsEvent>();
+  readonly #listeners = new SessionEvents<TtsEvent>();
   readonly #progress: Watchdog;
   #closed = false;
   #waitingFirstByte = false;
@@ -86,7 +86,7 @@ class AuraSession implements TtsSession {
   }
 
   subscribe(listener: (event: TtsEvent) => void): () => void {
-    return this.#listeners.add(listener);
+    return this.#listeners.subscribe(listener);
   }
 
   pushText(text: string): void {
