@@ -15,6 +15,7 @@ import type { Clock } from '../../core/clock/clock.js';
 import { RealClock } from '../../core/clock/real-clock.js';
 import { ErrorFactory, resolveCredentials, type Credentials } from '../secrets.js';
 import type { ProviderTimeouts } from '../timeouts.js';
+import type { SocketConnection, SocketEvents } from '../transport/connection.js';
 
 /** Environment variables the Deepgram adapters read. */
 export const DEEPGRAM_ENV = { key: 'DEEPGRAM_API_KEY', baseUrl: 'DEEPGRAM_BASE_URL' } as const;
@@ -51,4 +52,26 @@ export function deepgramSetup(options: DeepgramOptions): DeepgramSetup {
     ...(options.transportFactory ? { transportFactory: options.transportFactory } : {}),
   });
   return { client, errors: new ErrorFactory(name, [apiKey]), clock: options.clock ?? new RealClock() };
+}
+
+/** What the SDK's streaming sockets have in common. */
+export interface SdkSocket {
+  on(event: 'open', callback: () => void): void;
+  on(event: 'message', callback: (message: unknown) => void): void;
+  on(event: 'close', callback: (event: { readonly code?: number; readonly reason?: string }) => void): void;
+  on(event: 'error', callback: (error: Error) => void): void;
+  connect(): unknown;
+  close(): void;
+}
+
+/** An SDK socket seen through the listener interface of {@link SocketConnection}. */
+export function sdkSocketEvents(socket: SdkSocket): SocketEvents {
+  return {
+    onOpen: (listener) => socket.on('open', listener),
+    onMessage: (listener) => socket.on('message', listener),
+    onError: (listener) => socket.on('error', listener),
+    onClose: (listener) => socket.on('close', listener),
+    start: () => void socket.connect(),
+    close: () => socket.close(),
+  };
 }

@@ -18,11 +18,11 @@ import type { SttEvent, SttProvider, SttSession } from '../stt.js';
 import { timeoutError, Watchdog, type ProviderTimeouts } from '../timeouts.js';
 import type { ErrorFactory } from '../secrets.js';
 import { AudioTimeline } from './audio-timeline.js';
-import { deepgramSetup, type DeepgramOptions } from './client.js';
+import { deepgramSetup, sdkSocketEvents, type DeepgramOptions, type SdkSocket } from './client.js';
 import { ListenV1Protocol } from './listen-v1-protocol.js';
 import { ListenV2Protocol } from './listen-v2-protocol.js';
 import type { ControlMessage } from './messages.js';
-import { SdkConnection, type SdkSocket } from './sdk-connection.js';
+import { SocketConnection } from '../transport/connection.js';
 
 /** Options of the Deepgram STT adapters. */
 export interface DeepgramSttOptions extends DeepgramOptions {
@@ -105,9 +105,9 @@ export class DeepgramStt implements SttProvider {
       reconnectAttempts: options.reconnectAttempts ?? 0,
       ...(options.query ? { queryParams: { ...options.query } } : {}),
     });
-    const connection = await SdkConnection.open(socket as unknown as SdkSocket, setup.errors, setup.clock, options.timeouts?.connectMs, signal);
+    const connection = await SocketConnection.open(sdkSocketEvents(socket), setup.errors, setup.clock, options.timeouts?.connectMs, signal);
     const timeline = new AudioTimeline(setup.clock);
-    return new DeepgramListenSession(connection, socket as unknown as ListenSocket, new ListenV1Protocol(timeline, setup.errors, sampleRate), setup.errors, setup.clock, options);
+    return new DeepgramListenSession(connection, socket, new ListenV1Protocol(timeline, setup.errors, sampleRate), setup.errors, setup.clock, options);
   }
 }
 
@@ -135,15 +135,15 @@ export class DeepgramFluxStt implements SttProvider {
       reconnectAttempts: options.reconnectAttempts ?? 0,
       ...(options.query ? { queryParams: { ...options.query } } : {}),
     });
-    const connection = await SdkConnection.open(socket as unknown as SdkSocket, setup.errors, setup.clock, options.timeouts?.connectMs, signal);
+    const connection = await SocketConnection.open(sdkSocketEvents(socket), setup.errors, setup.clock, options.timeouts?.connectMs, signal);
     const timeline = new AudioTimeline(setup.clock);
-    return new DeepgramListenSession(connection, socket as unknown as ListenSocket, new ListenV2Protocol(timeline, setup.errors, sampleRate), setup.errors, setup.clock, { ...options, keepAliveMs: false });
+    return new DeepgramListenSession(connection, socket, new ListenV2Protocol(timeline, setup.errors, sampleRate), setup.errors, setup.clock, { ...options, keepAliveMs: false });
   }
 }
 
 /** One open listen socket, as an SttSession. */
 class DeepgramListenSession implements SttSession {
-  readonly #connection: SdkConnection;
+  readonly #connection: SocketConnection;
   readonly #socket: ListenSocket;
   readonly #protocol: ListenProtocol;
   readonly #errors: ErrorFactory;
@@ -158,7 +158,7 @@ class DeepgramListenSession implements SttSession {
   #closing: Promise<void> | undefined;
   #ended: (() => void) | undefined;
 
-  constructor(connection: SdkConnection, socket: ListenSocket, protocol: ListenProtocol, errors: ErrorFactory, clock: Clock, options: DeepgramSttOptions) {
+  constructor(connection: SocketConnection, socket: ListenSocket, protocol: ListenProtocol, errors: ErrorFactory, clock: Clock, options: DeepgramSttOptions) {
     this.#connection = connection;
     this.#socket = socket;
     this.#protocol = protocol;

@@ -15,9 +15,9 @@ import type { ProviderError } from '../errors.js';
 import type { ErrorFactory } from '../secrets.js';
 import { timeoutError, Watchdog, type ProviderTimeouts } from '../timeouts.js';
 import type { TtsEvent, TtsProvider, TtsSession } from '../tts.js';
-import { deepgramSetup, type DeepgramOptions } from './client.js';
+import { deepgramSetup, sdkSocketEvents, type DeepgramOptions, type SdkSocket } from './client.js';
 import type { ControlMessage, SpeakMessage } from './messages.js';
-import { SdkConnection, type SdkSocket } from './sdk-connection.js';
+import { SocketConnection } from '../transport/connection.js';
 import { SpeakProtocol } from './speak-protocol.js';
 
 /** Options of {@link DeepgramAuraTts}. */
@@ -58,13 +58,13 @@ export class DeepgramAuraTts implements TtsProvider {
       reconnectAttempts: options.reconnectAttempts ?? 0,
       ...(options.query ? { queryParams: { ...options.query } } : {}),
     });
-    const connection = await SdkConnection.open(socket as unknown as SdkSocket, setup.errors, setup.clock, options.timeouts?.connectMs, signal);
-    return new AuraSession(connection, socket as unknown as SpeakSocket, new SpeakProtocol(setup.errors, this.sampleRate), setup.errors, setup.clock, options.timeouts ?? {});
+    const connection = await SocketConnection.open(sdkSocketEvents(socket), setup.errors, setup.clock, options.timeouts?.connectMs, signal);
+    return new AuraSession(connection, socket, new SpeakProtocol(setup.errors, this.sampleRate), setup.errors, setup.clock, options.timeouts ?? {});
   }
 }
 
 class AuraSession implements TtsSession {
-  readonly #connection: SdkConnection;
+  readonly #connection: SocketConnection;
   readonly #socket: SpeakSocket;
   readonly #protocol: SpeakProtocol;
   readonly #errors: ErrorFactory;
@@ -74,7 +74,7 @@ class AuraSession implements TtsSession {
   #closed = false;
   #waitingFirstByte = false;
 
-  constructor(connection: SdkConnection, socket: SpeakSocket, protocol: SpeakProtocol, errors: ErrorFactory, clock: Clock, timeouts: ProviderTimeouts) {
+  constructor(connection: SocketConnection, socket: SpeakSocket, protocol: SpeakProtocol, errors: ErrorFactory, clock: Clock, timeouts: ProviderTimeouts) {
     this.#connection = connection;
     this.#socket = socket;
     this.#protocol = protocol;

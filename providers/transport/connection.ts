@@ -1,12 +1,13 @@
 /**
- * Binds one Deepgram SDK socket (`listen.v1`, `listen.v2` or `speak.v1`) to an adapter: opens
- * it under a connect timeout and an abort signal, delivers server messages in arrival order
- * (binary frames, which the SDK hands over as Blobs, are read before anything after them), and
- * reports the end of the connection once, as a clean close or a ProviderError.
+ * Binds one client socket (a {@link WebSocketTransport}, or a Deepgram SDK socket seen through
+ * the same listener interface) to an adapter: opens it under a connect timeout and an abort
+ * signal, delivers server messages in arrival order (binary frames that come as Blobs are read
+ * before anything after them), keeps what arrives before the adapter listens, and reports the
+ * end of the connection once, as a clean close or a ProviderError.
  *
- * The SDK reports a refused handshake as a close (1000) followed by the error "Unexpected server
- * response: 401", and a socket error after opening also as a close then an error; both are
- * folded into one outcome here.
+ * The Deepgram SDK reports a refused handshake as a close (1000) followed by the error
+ * "Unexpected server response: 401", and a socket error after opening also as a close then an
+ * error; `ws` reports an error then a close. Both orders are folded into one outcome here.
  *
  * @module
  */
@@ -14,24 +15,28 @@ import type { Clock } from '../../core/clock/clock.js';
 import type { ProviderError } from '../errors.js';
 import { kindOfCloseCode, type ErrorFactory } from '../secrets.js';
 import { timeoutError, Watchdog } from '../timeouts.js';
-import { handshakeStatusOf, messageBytes } from '../transport/websocket.js';
+import { handshakeStatusOf, messageBytes, type CloseInfo } from './websocket.js';
 
-/** What the SDK's streaming sockets have in common. */
-export interface SdkSocket {
-  on(event: 'open', callback: () => void): void;
-  on(event: 'message', callback: (message: unknown) => void): void;
-  on(event: 'close', callback: (event: { readonly code?: number; readonly reason?: string }) => void): void;
-  on(event: 'error', callback: (error: Error) => void): void;
-  connect(): unknown;
+/** The listener side of a client socket, and how to start and stop it. */
+export interface SocketEvents {
+  onOpen(listener: () => void): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onError(listener: (error: Error) => void): void;
+  onClose(listener: (event: CloseInfo) => void): void;
+  /** Starts connecting, for sockets that wait to be told (the Deepgram SDK's). */
+  start?(): void;
   close(): void;
 }
 
-/** A server message as delivered: parsed JSON, raw text that was not JSON, or binary bytes. */
+/**
+ * A server message as delivered: text (parsed JSON when the socket parses it, e.g. the Deepgram
+ * SDK's; raw text otherwise) or binary bytes.
+ */
 export type ServerMessage = unknown;
 
-/** One open SDK socket. */
-export class SdkConnection {
-  readonly #socket: SdkSocket;
+/** One client socket, open. */
+export class SocketConnection {
+  readonly #socket: SocketEvents;
   readonly #errors: ErrorFactory;
   readonly #clock: Clock;
   #onMessage: ((message: ServerMessage) => void) | undefined;
@@ -46,7 +51,7 @@ export class SdkConnection {
   #lastError: Error | undefined;
   #lastClose: { readonly code?: number; readonly reason?: string } | undefined;
 
-  private constructor(socket: SdkSocket, errors: ErrorFactory, clock: Clock) {
+  private constructor(socket: SocketEvents, errors: ErrorFactory, clock: Clock) {
     this.#socket = socket;
     this.#errors = errors;
     this.#clock = clock;
@@ -57,8 +62,8 @@ export class SdkConnection {
    * refused key, `timeout` after `connectMs`, `cancelled` when `signal` aborts, else by the
    * handshake status or close code.
    */
-  static open(socket: SdkSocket, errors: ErrorFactory, clock: Clock, connectMs: number | undefined, signal: AbortSignal): Promise<SdkConnection> {
-    const connection = new SdkConnection(socket, errors, clock);
+  static open(socket: SocketEvents, errors: ErrorFactory, clock: Clock, connectMs: number | undefined, signal: AbortSignal): Promise<SocketConnection> {
+    const connection = new SocketConnection(socket, errors, clock);
     return connection.#open(connectMs, signal);
   }
 
@@ -79,7 +84,7 @@ export class SdkConnection {
     return this.#ended;
   }
 
-  /** Runs `send` (an SDK send call); a socket that closed meanwhile is not an error. */
+  /** Runs `send` (a send call on the socket); a socket that closed meanwhile is not an error. */
   send(send: () => void): void {
     if (this.#ended) return;
     try {
@@ -104,8 +109,8 @@ export class SdkConnection {
     this.#socket.close();
   }
 
-  #open(connectMs: number | undefined, signal: AbortSignal): Promise<SdkConnection> {
-    return new Promise<SdkConnection>((resolve, reject) => {
+  #open(connectMs: number | undefined, signal: AbortSignal): Promise<SocketConnection> {
+    return new Promise<SocketConnection>((resolve, reject) => {
       const watchdog = new Watchdog(this.#clock);
       let settled = false;
       const onAbort = (): void => fail(this.#errors.make('cancelled', 'connect aborted'));
@@ -129,19 +134,19 @@ export class SdkConnection {
         deciding = true;
         queueMicrotask(() => fail(this.#connectFailure()));
       };
-      this.#socket.on('open', () => {
+      this.#socket.onOpen(() => {
         if (settled) return;
         settle();
         this.#opened = true;
         resolve(this);
       });
-      this.#socket.on('message', (message) => this.#enqueue(async () => this.#deliver(message instanceof Blob ? await messageBytes(message) : message)));
-      this.#socket.on('error', (error) => {
+      this.#socket.onMessage((message) => this.#enqueue(async () => this.#deliver(isBinary(message) ? await messageBytes(message) : message)));
+      this.#socket.onError((error) => {
         this.#lastError = error;
         if (!this.#opened) failSoon();
         else this.#enqueue(() => this.#endFromSocket());
       });
-      this.#socket.on('close', (event) => {
+      this.#socket.onClose((event) => {
         this.#lastClose = event;
         if (!this.#opened) failSoon();
         else this.#enqueue(() => this.#endFromSocket());
@@ -149,7 +154,7 @@ export class SdkConnection {
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
       watchdog.arm(connectMs, () => fail(timeoutError(this.#errors, 'connect', connectMs ?? 0, 'the websocket did not open')));
-      this.#socket.connect();
+      this.#socket.start?.();
     });
   }
 
@@ -188,6 +193,10 @@ export class SdkConnection {
       if (!this.#ended) await task();
     }).catch((error: unknown) => this.#end(this.#errors.wrap(error)));
   }
+}
+
+function isBinary(message: unknown): message is Blob | ArrayBuffer | ArrayBufferView {
+  return message instanceof Blob || message instanceof ArrayBuffer || ArrayBuffer.isView(message);
 }
 
 function describe(error: unknown): string {
