@@ -217,6 +217,6 @@ export class ListenV1Fake {
       duration: seconds(this.#audioMs),
       channels: 1,
     });
-    this.#socket.close(1000, '');
+    this.#socket.closeAfterSent(1000, '');
   }
 }

@@ -75,7 +75,7 @@ export class ListenV2Fake {
         this.#send({ type: 'ConfigureSuccess', request_id: this.#ids.requestId, sequence_id: this.#sequence++ });
         return;
       case 'CloseStream':
-        this.#socket.close(1000, '');
+        this.#socket.closeAfterSent(1000, '');
         return;
     }
   }

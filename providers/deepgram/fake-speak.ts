@@ -59,7 +59,7 @@ export class SpeakFake {
         this.#clear();
         return;
       case 'Close':
-        this.#socket.close(1000, '');
+        this.#socket.closeAfterSent(1000, '');
         return;
     }
   }

@@ -40,10 +40,12 @@ export class ConnectionLog {
   }
 }
 
-/** Close code and reason a fake uses when the client goes quiet. */
+/** Close code and reason a fake uses when the client goes quiet, and after how long when the script does not say. */
 export interface InactivityClose {
   readonly code: number;
   readonly reason: string;
+  /** The provider's own limit, applied without an `inactivity` fault. Default: none. */
+  readonly ms?: number;
 }
 
 /**
@@ -51,9 +53,12 @@ export interface InactivityClose {
  * {@link Outbox} (so faults apply), and closes when the client is inactive for the script's
  * `inactivity` (with the provider's code unless the script gives one).
  */
+/** What goes out of a fake websocket: a frame, or the server's close after the frames before it. */
+export type Outgoing = Frame | { readonly close: number; readonly reason: string };
+
 export class FakeSocket {
   readonly record: ConnectionRecord;
-  readonly outbox: Outbox<Frame>;
+  readonly outbox: Outbox<Outgoing>;
   readonly #socket: WebSocket;
   readonly #clock: Clock;
   readonly #inactivity: { readonly ms: number; readonly code: number; readonly reason: string } | undefined;
@@ -67,11 +72,13 @@ export class FakeSocket {
     this.record = record;
     this.#clock = clock;
     const configured = faults.inactivity;
-    this.#inactivity = configured && { ms: configured.ms, code: configured.code ?? inactivity.code, reason: configured.reason ?? inactivity.reason };
-    this.outbox = new Outbox<Frame>(clock, faults, {
-      write: (frame) => socket.send(frame),
+    const ms = configured?.ms ?? inactivity.ms;
+    this.#inactivity = ms === undefined ? undefined : { ms, code: configured?.code ?? inactivity.code, reason: configured?.reason ?? inactivity.reason };
+    this.outbox = new Outbox<Outgoing>(clock, faults, {
+      write: (frame) => (typeof frame === 'object' && 'close' in frame ? this.close(frame.close, frame.reason) : socket.send(frame)),
       writeMalformed: () => socket.send('{"type": "Res'),
       drop: (code, reason) => this.close(code, reason),
+      counts: (frame) => typeof frame !== 'object' || !('close' in frame),
     });
     socket.on('message', (data, isBinary) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
@@ -113,7 +120,12 @@ export class FakeSocket {
     this.outbox.send(bytes);
   }
 
-  /** Closes the websocket from the server side. */
+  /** Closes the websocket once the frames sent before have gone out (so never after a stall). */
+  closeAfterSent(code: number, reason: string): void {
+    this.outbox.send({ close: code, reason });
+  }
+
+  /** Closes the websocket from the server side, now. */
   close(code: number, reason: string): void {
     if (this.#closed) return;
     this.record.closed = { code, reason, by: 'server' };

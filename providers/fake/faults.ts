@@ -68,6 +68,8 @@ export interface Sink<M> {
   writeMalformed(): void;
   /** Ends the connection abnormally (websocket: close with `code`; HTTP: drop it). */
   drop(code: number, reason: string): void;
+  /** Whether `message` counts as a message for triggers (default: every one does). */
+  counts?(message: M): boolean;
 }
 
 /**
@@ -139,6 +141,7 @@ export class Outbox<M> {
   #deliver(message: M): void {
     if (this.#closed || this.#stalled) return;
     this.#sink.write(message);
+    if (this.#sink.counts?.(message) === false) return;
     this.counters.messages++;
     this.#check();
   }

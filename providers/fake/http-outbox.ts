@@ -34,6 +34,7 @@ export function httpOutbox(clock: Clock, faults: ConnectionFaults, response: Ser
       // What was written still goes out; then the connection ends without finishing the body.
       response.socket?.end();
     },
+    counts: (part) => !('end' in part),
   });
   response.on('close', () => outbox.end());
   return outbox;

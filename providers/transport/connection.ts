@@ -85,12 +85,16 @@ export class SocketConnection {
   }
 
   /** Runs `send` (a send call on the socket); a socket that closed meanwhile is not an error. */
-  send(send: () => void): void {
+  send(send: () => void | Promise<void>): void {
     if (this.#ended) return;
+    const failed = (error: unknown): void => {
+      if (!this.#ended && !this.#closingByUs) this.fail(this.#errors.make('network', `send failed: ${describe(error)}`));
+    };
     try {
-      send();
+      const result = send();
+      if (result instanceof Promise) result.catch(failed);
     } catch (error) {
-      if (!this.#ended && !this.#closingByUs) this.#end(this.#errors.make('network', `send failed: ${describe(error)}`));
+      failed(error);
     }
   }
 
