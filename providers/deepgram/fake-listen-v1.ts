@@ -130,8 +130,8 @@ export class ListenV1Fake {
       candidates.push({ at: tick, rank: 1, run: () => this.#tick(tick) });
     }
     const last = this.#nextStart > this.#firstOpen ? words[this.#nextStart - 1] : undefined;
-    const following = this.#timeline.nextWordFrom(last ? last.endMs : Infinity);
     if (last) {
+      const following = this.#timeline.nextWordFrom(last.endMs);
       const at = last.endMs + this.#finalGapMs;
       if (!following || following.startMs >= at) candidates.push({ at, rank: 2, run: () => this.#final(at, { fromFinalize: false, speechFinal: this.#speechFinal, always: false }) });
     }

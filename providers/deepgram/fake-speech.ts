@@ -46,6 +46,7 @@ export class SpeechTimeline {
   }
 
   #layOutUntil(ms: number): void {
+    if (!Number.isFinite(ms)) throw new RangeError('the speech timeline is laid out up to a finite time only');
     const { utterances } = this.#settings;
     // Lay out until one word starts past `ms`, so "the next word" is always known if there is one.
     while (this.#words.length === 0 || this.#words[this.#words.length - 1]!.startMs < ms) {
