@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { compareCommand } from './compare-command.js';
+import { fakeServerCommand } from './fake-server-command.js';
 import { fuzzCommand } from './fuzz-command.js';
 import { initCommand } from './init-command.js';
 import { mergeCommand } from './merge-command.js';
@@ -27,6 +28,9 @@ Commands:
   schema [--out DIR]       write the JSON Schemas of scenario, config and gates files
                            for editor completion (default DIR: scenarios)
   init [DIR]               write a starter scenario and agent config (parley init --help)
+  fake-server <deepgram|openai|elevenlabs> [--port N] [--script FILE]
+                           run a protocol-faithful fake of a provider on 127.0.0.1 and print
+                           its base URL; serves until Ctrl-C (parley fake-server --help)
   help                     show this help
 
 Options:
@@ -67,6 +71,8 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
         return await compareCommand(rest, out, err);
       case 'schema':
         return await schemaCommand(rest, out);
+      case 'fake-server':
+        return await fakeServerCommand(rest, out, err);
       default:
         throw new UsageError(`unknown command "${command}" (try: parley --help)`);
     }
@@ -81,7 +87,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
 }
 
 /** Subcommands, named in their usage errors ("parley run: …"). */
-const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema', 'compare', 'merge'];
+const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema', 'compare', 'merge', 'fake-server'];
 
 /** One line: node:util's wording of an unknown option is replaced by a shorter one. */
 function usageMessage(error: Error, who: string): string {
