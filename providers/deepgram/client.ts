@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { DeepgramClient, type DeepgramTransportFactory } from '@deepgram/sdk';
+import type { DeepgramClient, DeepgramTransportFactory } from '@deepgram/sdk';
 import type { Clock } from '../../core/clock/clock.js';
 import { RealClock } from '../../core/clock/real-clock.js';
 import { ErrorFactory, resolveCredentials, type Credentials } from '../secrets.js';
@@ -42,10 +42,14 @@ export interface DeepgramSetup {
   readonly clock: Clock;
 }
 
-/** Resolves credentials (throwing a ProviderError naming DEEPGRAM_API_KEY when there is none) and makes the SDK client. */
-export function deepgramSetup(options: DeepgramOptions): DeepgramSetup {
+/**
+ * Resolves credentials (throwing a ProviderError naming DEEPGRAM_API_KEY when there is none) and
+ * makes the SDK client. The SDK is loaded on first use, so importing parley does not load it.
+ */
+export async function deepgramSetup(options: DeepgramOptions): Promise<DeepgramSetup> {
   const name = options.name ?? 'deepgram';
   const { apiKey, baseUrl } = resolveCredentials(name, options, DEEPGRAM_ENV);
+  const { DeepgramClient } = await import('@deepgram/sdk');
   const client = new DeepgramClient({
     apiKey,
     ...(baseUrl !== undefined ? { baseUrl } : {}),

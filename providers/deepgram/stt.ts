@@ -90,7 +90,7 @@ export class DeepgramStt implements SttProvider {
 
   async connect(signal: AbortSignal): Promise<SttSession> {
     const options = this.#options;
-    const setup = deepgramSetup(options);
+    const setup = await deepgramSetup(options);
     const sampleRate = options.sampleRate ?? 16000;
     const socket = await setup.client.listen.v1.connect({
       model: options.model ?? 'nova-3',
@@ -123,7 +123,7 @@ export class DeepgramFluxStt implements SttProvider {
 
   async connect(signal: AbortSignal): Promise<SttSession> {
     const options = this.#options;
-    const setup = deepgramSetup(options);
+    const setup = await deepgramSetup(options);
     const sampleRate = options.sampleRate ?? 16000;
     const socket = await setup.client.listen.v2.connect({
       model: options.model ?? 'flux-general-en',

@@ -50,7 +50,7 @@ export class DeepgramAuraTts implements TtsProvider {
 
   async connect(signal: AbortSignal): Promise<TtsSession> {
     const options = this.#options;
-    const setup = deepgramSetup(options);
+    const setup = await deepgramSetup(options);
     const socket = await setup.client.speak.v1.connect({
       model: options.model ?? 'aura-2-thalia-en',
       encoding: 'linear16',

@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { ElevenLabsClient, ElevenLabsError, ElevenLabsTimeoutError } from '@elevenlabs/elevenlabs-js';
+import { createRequire } from 'node:module';
+import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { Clock } from '../../core/clock/clock.js';
 import { RealClock } from '../../core/clock/real-clock.js';
 import type { ProviderError } from '../errors.js';
@@ -43,24 +44,29 @@ export class ElevenLabsHttpTts implements TtsProvider {
     this.sampleRate = options.sampleRate ?? 16000;
   }
 
-  /** Checks the key (there is no connection to open) and returns a session. */
+  /**
+   * Checks the key (there is no connection to open) and returns a session. The SDK is loaded on
+   * first use (it takes over a second), so importing parley does not load it.
+   */
   async connect(signal: AbortSignal): Promise<TtsSession> {
     const options = this.#options;
     const { apiKey, baseUrl } = resolveCredentials(this.name, options, ELEVENLABS_ENV);
     const errors = new ErrorFactory(this.name, [apiKey]);
+    const sdk = loadSdk();
     if (signal.aborted) throw errors.make('cancelled', 'connect aborted');
-    const client = new ElevenLabsClient({
+    const client = new sdk.ElevenLabsClient({
       apiKey,
       ...(baseUrl !== undefined ? { baseUrl } : {}),
       maxRetries: options.maxRetries ?? 0,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
-    return new HttpSession(client, errors, options.clock ?? new RealClock(), options.sampleRate ?? 16000, options);
+    return new HttpSession(client, (error) => errorOf(sdk, errors, error), errors, options.clock ?? new RealClock(), options.sampleRate ?? 16000, options);
   }
 }
 
 class HttpSession implements TtsSession {
   readonly #client: ElevenLabsClient;
+  readonly #errorOf: (error: unknown) => ProviderError;
   readonly #errors: ErrorFactory;
   readonly #clock: Clock;
   readonly #sampleRate: ElevenLabsPcmRate;
@@ -73,8 +79,9 @@ class HttpSession implements TtsSession {
   #current: AbortController | undefined;
   #closed = false;
 
-  constructor(client: ElevenLabsClient, errors: ErrorFactory, clock: Clock, sampleRate: ElevenLabsPcmRate, options: ElevenLabsHttpOptions) {
+  constructor(client: ElevenLabsClient, errorOf: (error: unknown) => ProviderError, errors: ErrorFactory, clock: Clock, sampleRate: ElevenLabsPcmRate, options: ElevenLabsHttpOptions) {
     this.#client = client;
+    this.#errorOf = errorOf;
     this.#errors = errors;
     this.#clock = clock;
     this.#sampleRate = sampleRate;
@@ -170,7 +177,7 @@ class HttpSession implements TtsSession {
     } catch (error) {
       if (timedOut) return this.#failed(timedOut);
       if (controller.signal.aborted) return 'aborted';
-      return this.#failed(errorOf(this.#errors, error));
+      return this.#failed(this.#errorOf(error));
     } finally {
       connect.clear();
       progress.clear();
@@ -187,11 +194,24 @@ class HttpSession implements TtsSession {
   }
 }
 
+type Sdk = typeof import('@elevenlabs/elevenlabs-js');
+
+let sdkModule: Sdk | undefined;
+
+/**
+ * The SDK, loaded on first use. It is CommonJS, and `require` loads it a third faster than
+ * `import()` (which also scans it for named exports); it still takes over a second.
+ */
+function loadSdk(): Sdk {
+  sdkModule ??= createRequire(import.meta.url)('@elevenlabs/elevenlabs-js') as Sdk;
+  return sdkModule;
+}
+
 /** A ProviderError for whatever the SDK threw. */
-function errorOf(errors: ErrorFactory, error: unknown): ProviderError {
-  if (error instanceof ElevenLabsTimeoutError) return errors.make('timeout', 'the SDK timed out');
-  if (error instanceof ElevenLabsError && error.statusCode !== undefined) return errors.fromStatus(error.statusCode, detailOf(error.body));
-  if (error instanceof ElevenLabsError) return errors.make('network', `request failed: ${firstLine(error.message)}`);
+function errorOf(sdk: Sdk, errors: ErrorFactory, error: unknown): ProviderError {
+  if (error instanceof sdk.ElevenLabsTimeoutError) return errors.make('timeout', 'the SDK timed out');
+  if (error instanceof sdk.ElevenLabsError && error.statusCode !== undefined) return errors.fromStatus(error.statusCode, detailOf(error.body));
+  if (error instanceof sdk.ElevenLabsError) return errors.make('network', `request failed: ${firstLine(error.message)}`);
   return errors.make('network', `the stream failed: ${error instanceof Error ? firstLine(error.message) : String(error)}`);
 }
 

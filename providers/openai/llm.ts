@@ -13,7 +13,7 @@
  *
  * @module
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { Clock } from '../../core/clock/clock.js';
 import { RealClock } from '../../core/clock/real-clock.js';
 import type { ProviderError } from '../errors.js';
@@ -51,7 +51,7 @@ export class OpenAiLlm implements LlmProvider {
   readonly name: string;
   readonly #options: OpenAiLlmOptions;
   readonly #clock: Clock;
-  #client: { readonly sdk: OpenAI; readonly errors: ErrorFactory } | undefined;
+  #client: Client | undefined;
 
   constructor(options: OpenAiLlmOptions = {}) {
     this.#options = options;
@@ -60,9 +60,9 @@ export class OpenAiLlm implements LlmProvider {
   }
 
   async *stream(request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {
-    let client: { readonly sdk: OpenAI; readonly errors: ErrorFactory };
+    let client: Client;
     try {
-      client = this.#sdk();
+      client = await this.#sdk();
     } catch (error) {
       yield { type: 'end', reason: 'error', error: new ErrorFactory(this.name, []).wrap(error, 'auth') };
       return;
@@ -71,7 +71,7 @@ export class OpenAiLlm implements LlmProvider {
       yield { type: 'end', reason: 'cancelled' };
       return;
     }
-    const { sdk, errors } = client;
+    const { sdk, errors, module } = client;
     const protocol = new ChatStreamProtocol(errors);
     const timeouts = this.#options.timeouts ?? {};
     const abort = new AbortController();
@@ -118,7 +118,7 @@ export class OpenAiLlm implements LlmProvider {
     } catch (error) {
       if (timedOut) ending = { how: 'failed', error: timedOut };
       else if (signal.aborted) ending = { how: 'cancelled' };
-      else ending = { how: 'failed', error: errorOf(errors, error) };
+      else ending = { how: 'failed', error: errorOf(module, errors, error) };
     } finally {
       connect.clear();
       progress.clear();
@@ -129,10 +129,12 @@ export class OpenAiLlm implements LlmProvider {
     yield protocol.end(ending);
   }
 
-  #sdk(): { readonly sdk: OpenAI; readonly errors: ErrorFactory } {
+  /** The SDK client, made on first use (the SDK is loaded then, so importing parley does not load it). */
+  async #sdk(): Promise<Client> {
     if (this.#client) return this.#client;
     const { apiKey, baseUrl } = resolveCredentials(this.name, this.#options, OPENAI_ENV);
-    const sdk = new OpenAI({
+    const module = (await import('openai')).default;
+    const sdk = new module({
       apiKey,
       baseURL: baseUrl ?? DEFAULT_BASE_URL,
       maxRetries: this.#options.maxRetries ?? 0,
@@ -141,16 +143,23 @@ export class OpenAiLlm implements LlmProvider {
       project: null,
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
     });
-    this.#client = { sdk, errors: new ErrorFactory(this.name, [apiKey]) };
+    this.#client = { sdk, module, errors: new ErrorFactory(this.name, [apiKey]) };
     return this.#client;
   }
 }
 
+/** The SDK client of one adapter, the SDK's module (for its error classes), and how to word errors. */
+interface Client {
+  readonly sdk: OpenAI;
+  readonly module: typeof OpenAI;
+  readonly errors: ErrorFactory;
+}
+
 /** A ProviderError for whatever the SDK threw. */
-function errorOf(errors: ErrorFactory, error: unknown): ProviderError {
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return errors.make('timeout', 'the SDK timed out connecting');
-  if (error instanceof OpenAI.APIConnectionError) return errors.make('network', `connection failed: ${error.message}`);
-  if (error instanceof OpenAI.APIError) {
+function errorOf(sdk: typeof OpenAI, errors: ErrorFactory, error: unknown): ProviderError {
+  if (error instanceof sdk.APIConnectionTimeoutError) return errors.make('timeout', 'the SDK timed out connecting');
+  if (error instanceof sdk.APIConnectionError) return errors.make('network', `connection failed: ${error.message}`);
+  if (error instanceof sdk.APIError) {
     if (error.status !== undefined) return errors.fromStatus(error.status, error.message.replace(/^\d{3} /, ''));
     return errors.make('server', `error in the stream: ${error.message}`);
   }
