@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { compareCommand } from './compare-command.js';
-import { fakeServerCommand } from './fake-server-command.js';
 import { fuzzCommand } from './fuzz-command.js';
 import { initCommand } from './init-command.js';
 import { mergeCommand } from './merge-command.js';
@@ -72,7 +71,8 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
       case 'schema':
         return await schemaCommand(rest, out);
       case 'fake-server':
-        return await fakeServerCommand(rest, out, err);
+        // Loaded on demand: the fake servers are not needed to run scenarios.
+        return await (await import('./fake-server-command.js')).fakeServerCommand(rest, out, err);
       default:
         throw new UsageError(`unknown command "${command}" (try: parley --help)`);
     }
