@@ -55,3 +55,65 @@ export class Watchdog {
     this.#handle = undefined;
   }
 }
+
+/**
+ * The limits of one streamed request (an HTTP response): `connectMs` until the response
+ * headers, `firstByteMs` until the first token or audio, then `stallMs` between pieces (from the
+ * headers on when there is no first-byte limit). The first to fire is kept in {@link timedOut}
+ * and handed to `onTimeout` (which aborts the request).
+ */
+export class RequestDeadlines {
+  readonly #errors: ErrorFactory;
+  readonly #timeouts: ProviderTimeouts;
+  readonly #first: { readonly name: 'first-byte' | 'first-token'; readonly missing: string };
+  readonly #onTimeout: () => void;
+  readonly #connect: Watchdog;
+  readonly #progress: Watchdog;
+  #started = false;
+  /** The timeout that fired, if one did. */
+  timedOut: ProviderError | undefined;
+
+  constructor(clock: Clock, errors: ErrorFactory, timeouts: ProviderTimeouts, first: { readonly name: 'first-byte' | 'first-token'; readonly missing: string }, onTimeout: () => void) {
+    this.#errors = errors;
+    this.#timeouts = timeouts;
+    this.#first = first;
+    this.#onTimeout = onTimeout;
+    this.#connect = new Watchdog(clock);
+    this.#progress = new Watchdog(clock);
+  }
+
+  /** The request goes out. */
+  start(): void {
+    const { connectMs, firstByteMs } = this.#timeouts;
+    this.#connect.arm(connectMs, () => this.#fire(timeoutError(this.#errors, 'connect', connectMs ?? 0, 'no response headers')));
+    this.#progress.arm(firstByteMs, () => this.#fire(timeoutError(this.#errors, this.#first.name, firstByteMs ?? 0, this.#first.missing)));
+  }
+
+  /** The response headers arrived. */
+  connected(): void {
+    this.#connect.clear();
+    if (this.#timeouts.firstByteMs === undefined) this.#armStall();
+  }
+
+  /** A piece of the response arrived; `useful` when it carried a token or audio (the first one ends the first-byte wait). */
+  received(useful: boolean): void {
+    if (useful) this.#started = true;
+    if (this.#started || this.#timeouts.firstByteMs === undefined) this.#armStall();
+  }
+
+  clear(): void {
+    this.#connect.clear();
+    this.#progress.clear();
+  }
+
+  #armStall(): void {
+    const ms = this.#timeouts.stallMs;
+    if (ms === undefined) return this.#progress.clear();
+    this.#progress.arm(ms, () => this.#fire(timeoutError(this.#errors, 'stall', ms, 'no data mid-stream')));
+  }
+
+  #fire(error: ProviderError): void {
+    this.timedOut ??= error;
+    this.#onTimeout();
+  }
+}

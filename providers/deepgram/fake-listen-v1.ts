@@ -10,50 +10,23 @@
  *
  * @module
  */
-import type { Frame } from '../transport/websocket.js';
 import type { FakeSocket } from '../fake/connection.js';
 import type { ListenSettings } from './fake-script.js';
-import { SpeechTimeline, type HeardWord } from './fake-speech.js';
+import type { HeardWord } from './fake-speech.js';
+import { ListeningFake, seconds, type Candidate, type FakeIds } from './fake-listening.js';
 import type { ListenV1Results } from './messages.js';
-
-/** Identifiers a fake connection reports. */
-export interface FakeIds {
-  readonly requestId: string;
-  readonly modelUuid: string;
-}
-
-/** Bytes per ms of audio for an `encoding` and `sample_rate`. */
-export function bytesPerMs(query: URLSearchParams): number {
-  const rate = Number(query.get('sample_rate') ?? 16000);
-  const bytesPerSample = query.get('encoding') === 'mulaw' || query.get('encoding') === 'alaw' ? 1 : 2;
-  return (rate * bytesPerSample) / 1000;
-}
-
-/** Seconds, as Deepgram writes them (millisecond precision). */
-export function seconds(ms: number): number {
-  return Math.round(ms) / 1000;
-}
 
 /** Without endpointing, a segment becomes final after this much silence. */
 const FINAL_GAP_WITHOUT_ENDPOINTING_MS = 500;
 
-type Candidate = { readonly at: number; readonly rank: number; readonly run: () => void };
-
 /** One `listen.v1` connection of the fake. */
-export class ListenV1Fake {
-  readonly #socket: FakeSocket;
-  readonly #timeline: SpeechTimeline;
-  readonly #settings: ListenSettings;
-  readonly #ids: FakeIds;
-  readonly #bytesPerMs: number;
+export class ListenV1Fake extends ListeningFake {
   readonly #interim: boolean;
   readonly #finalGapMs: number;
   readonly #speechFinal: boolean;
   readonly #utteranceEndMs: number | undefined;
   readonly #vadEvents: boolean;
   readonly #punctuate: boolean;
-  /** Audio received and processed, ms. */
-  #audioMs = 0;
   #lastTickMs = 0;
   /** Start of the current result window, ms. */
   #segmentStartMs = 0;
@@ -66,11 +39,7 @@ export class ListenV1Fake {
   #utteranceEndFor = -1;
 
   constructor(socket: FakeSocket, query: URLSearchParams, settings: ListenSettings, ids: FakeIds) {
-    this.#socket = socket;
-    this.#settings = settings;
-    this.#timeline = new SpeechTimeline(settings);
-    this.#ids = ids;
-    this.#bytesPerMs = bytesPerMs(query);
+    super(socket, query, settings, ids);
     this.#interim = query.get('interim_results') === 'true';
     const endpointing = query.get('endpointing');
     this.#speechFinal = endpointing !== 'false';
@@ -79,40 +48,16 @@ export class ListenV1Fake {
     this.#utteranceEndMs = utteranceEnd !== null ? Number(utteranceEnd) : undefined;
     this.#vadEvents = query.get('vad_events') === 'true';
     this.#punctuate = query.get('punctuate') === 'true' || query.get('smart_format') === 'true';
-    socket.onFrame((frame) => this.#onFrame(frame));
   }
 
-  #onFrame(frame: Frame): void {
-    if (typeof frame !== 'string') {
-      const ms = frame.length / this.#bytesPerMs;
-      this.#advance(this.#audioMs + ms);
-      this.#socket.outbox.noteAudio(ms);
-      return;
-    }
-    let message: { type?: unknown };
-    try {
-      message = JSON.parse(frame) as { type?: unknown };
-    } catch {
-      return;
-    }
-    if (message.type === 'Finalize') this.#final(this.#audioMs, { fromFinalize: true, speechFinal: false, always: true });
+  protected control(message: { readonly type?: unknown }): void {
+    if (message.type === 'Finalize') this.#final(this.audioMs, { fromFinalize: true, speechFinal: false, always: true });
     if (message.type === 'CloseStream') this.#closeStream();
   }
 
-  /** Processes what happens in the audio up to `targetMs`, in time order. */
-  #advance(targetMs: number): void {
-    for (;;) {
-      const next = this.#candidates(targetMs).filter((c) => c.at <= targetMs).sort((a, b) => a.at - b.at || a.rank - b.rank)[0];
-      if (!next || this.#socket.closed) break;
-      next.run();
-    }
-    this.#audioMs = targetMs;
-  }
-
-  /** What can happen next, each at its audio time (only those up to `targetMs` are acted on). */
-  #candidates(targetMs: number): Candidate[] {
+  protected candidates(targetMs: number): Candidate[] {
     const candidates: Candidate[] = [];
-    const words = this.#timeline.wordsBefore(targetMs + 1);
+    const words = this.timeline.wordsBefore(targetMs + 1);
     const starting = words[this.#nextStart];
     if (starting) {
       candidates.push({
@@ -120,25 +65,25 @@ export class ListenV1Fake {
         rank: 0,
         run: () => {
           this.#nextStart++;
-          if (!this.#speaking && this.#vadEvents) this.#socket.sendJson({ type: 'SpeechStarted', channel: [0, 1], timestamp: seconds(starting.startMs) });
+          if (!this.#speaking && this.#vadEvents) this.socket.sendJson({ type: 'SpeechStarted', channel: [0, 1], timestamp: seconds(starting.startMs) });
           this.#speaking = true;
         },
       });
     }
     if (this.#interim) {
-      const tick = this.#lastTickMs + this.#settings.interimEveryMs;
+      const tick = this.#lastTickMs + this.settings.interimEveryMs;
       candidates.push({ at: tick, rank: 1, run: () => this.#tick(tick) });
     }
     const last = this.#nextStart > this.#firstOpen ? words[this.#nextStart - 1] : undefined;
     if (last) {
-      const following = this.#timeline.nextWordFrom(last.endMs);
+      const following = this.timeline.nextWordFrom(last.endMs);
       const at = last.endMs + this.#finalGapMs;
       if (!following || following.startMs >= at) candidates.push({ at, rank: 2, run: () => this.#final(at, { fromFinalize: false, speechFinal: this.#speechFinal, always: false }) });
     }
     const spoken = this.#nextStart > 0 ? words[this.#nextStart - 1] : undefined;
     if (this.#utteranceEndMs !== undefined && this.#interim && spoken && spoken.endMs !== this.#utteranceEndFor) {
       const at = spoken.endMs + this.#utteranceEndMs;
-      const after = this.#timeline.nextWordFrom(spoken.endMs);
+      const after = this.timeline.nextWordFrom(spoken.endMs);
       if (!after || after.startMs >= at) {
         candidates.push({
           at,
@@ -146,7 +91,7 @@ export class ListenV1Fake {
           run: () => {
             this.#utteranceEndFor = spoken.endMs;
             this.#speaking = false;
-            this.#socket.sendJson({ type: 'UtteranceEnd', channel: [0, 1], last_word_end: seconds(spoken.endMs) });
+            this.socket.sendJson({ type: 'UtteranceEnd', channel: [0, 1], last_word_end: seconds(spoken.endMs) });
           },
         });
       }
@@ -156,7 +101,7 @@ export class ListenV1Fake {
 
   /** Words heard by `ms` that no final result has carried yet. */
   #openWords(ms: number): HeardWord[] {
-    return this.#timeline.wordsBefore(ms).slice(this.#firstOpen).filter((w) => w.endMs <= ms);
+    return this.timeline.wordsBefore(ms).slice(this.#firstOpen).filter((w) => w.endMs <= ms);
   }
 
   #tick(tickMs: number): void {
@@ -164,13 +109,13 @@ export class ListenV1Fake {
     const words = this.#openWords(tickMs);
     if (words.length === 0 || words.length === this.#lastInterimCount) return;
     this.#lastInterimCount = words.length;
-    this.#socket.sendJson(this.#results(words, tickMs, { isFinal: false, speechFinal: false, fromFinalize: false }));
+    this.socket.sendJson(this.#results(words, tickMs, { isFinal: false, speechFinal: false, fromFinalize: false }));
   }
 
   #final(ms: number, how: { readonly fromFinalize: boolean; readonly speechFinal: boolean; readonly always: boolean }): void {
     const words = this.#openWords(ms);
     if (words.length === 0 && !how.always) return;
-    this.#socket.sendJson(this.#results(words, ms, { isFinal: true, speechFinal: how.speechFinal && words.length > 0, fromFinalize: how.fromFinalize }));
+    this.socket.sendJson(this.#results(words, ms, { isFinal: true, speechFinal: how.speechFinal && words.length > 0, fromFinalize: how.fromFinalize }));
     this.#firstOpen += words.length;
     this.#nextStart = Math.max(this.#nextStart, this.#firstOpen);
     this.#segmentStartMs = ms;
@@ -201,22 +146,22 @@ export class ListenV1Fake {
           },
         ],
       },
-      metadata: { request_id: this.#ids.requestId, model_info: { name: '2-general-nova', version: '2024-01-18.26916', arch: 'nova-3' }, model_uuid: this.#ids.modelUuid },
+      metadata: { request_id: this.ids.requestId, model_info: { name: '2-general-nova', version: '2024-01-18.26916', arch: 'nova-3' }, model_uuid: this.ids.modelUuid },
       from_finalize: flags.fromFinalize,
     };
   }
 
   #closeStream(): void {
-    this.#final(this.#audioMs, { fromFinalize: false, speechFinal: false, always: false });
-    this.#socket.sendJson({
+    this.#final(this.audioMs, { fromFinalize: false, speechFinal: false, always: false });
+    this.socket.sendJson({
       type: 'Metadata',
       transaction_key: 'deprecated',
-      request_id: this.#ids.requestId,
+      request_id: this.ids.requestId,
       sha256: '0'.repeat(64),
       created: '2025-01-01T00:00:00.000Z',
-      duration: seconds(this.#audioMs),
+      duration: seconds(this.audioMs),
       channels: 1,
     });
-    this.#socket.closeAfterSent(1000, '');
+    this.socket.closeAfterSent(1000, '');
   }
 }

@@ -8,27 +8,18 @@
  *
  * @module
  */
-import type { Frame } from '../transport/websocket.js';
 import type { FakeSocket } from '../fake/connection.js';
 import type { ListenSettings } from './fake-script.js';
-import { SpeechTimeline, type HeardWord } from './fake-speech.js';
-import { bytesPerMs, seconds, type FakeIds } from './fake-listen-v1.js';
+import type { HeardWord } from './fake-speech.js';
+import { ListeningFake, seconds, type Candidate, type FakeIds } from './fake-listening.js';
 import type { FluxEvent } from './messages.js';
 
-type Candidate = { readonly at: number; readonly rank: number; readonly run: () => void };
-
 /** One Flux connection of the fake. */
-export class ListenV2Fake {
-  readonly #socket: FakeSocket;
-  readonly #timeline: SpeechTimeline;
-  readonly #settings: ListenSettings;
-  readonly #ids: FakeIds;
-  readonly #bytesPerMs: number;
+export class ListenV2Fake extends ListeningFake {
   readonly #eager: boolean;
   readonly #endAfterMs: number;
   readonly #timeoutTrigger: boolean;
   #sequence = 0;
-  #audioMs = 0;
   #lastTickMs = 0;
   #turnIndex = 0;
   /** Index of the first word of the open turn (or of the next turn). */
@@ -40,59 +31,32 @@ export class ListenV2Fake {
   #reported = 0;
 
   constructor(socket: FakeSocket, query: URLSearchParams, settings: ListenSettings, ids: FakeIds) {
-    this.#socket = socket;
-    this.#settings = settings;
-    this.#timeline = new SpeechTimeline(settings);
-    this.#ids = ids;
-    this.#bytesPerMs = bytesPerMs(query);
+    super(socket, query, settings, ids);
     this.#eager = query.has('eager_eot_threshold');
     const timeout = query.get('eot_timeout_ms');
     const timeoutMs = timeout !== null ? Number(timeout) : Infinity;
     this.#endAfterMs = Math.min(settings.endAfterMs, timeoutMs);
     this.#timeoutTrigger = timeoutMs < settings.endAfterMs;
-    socket.onFrame((frame) => this.#onFrame(frame));
     this.#send({ type: 'Connected', request_id: ids.requestId, sequence_id: this.#sequence++ });
   }
 
-  #onFrame(frame: Frame): void {
-    if (typeof frame !== 'string') {
-      const ms = frame.length / this.#bytesPerMs;
-      this.#advance(this.#audioMs + ms);
-      this.#socket.outbox.noteAudio(ms);
-      return;
-    }
-    let message: { type?: unknown };
-    try {
-      message = JSON.parse(frame) as { type?: unknown };
-    } catch {
-      return;
-    }
+  protected control(message: { readonly type?: unknown }): void {
     switch (message.type) {
       case 'ForceEndTurn':
         if (this.#turnOpen) this.#endTurn('manual');
         return;
       case 'Configure':
-        this.#send({ type: 'ConfigureSuccess', request_id: this.#ids.requestId, sequence_id: this.#sequence++ });
+        this.#send({ type: 'ConfigureSuccess', request_id: this.ids.requestId, sequence_id: this.#sequence++ });
         return;
       case 'CloseStream':
-        this.#socket.closeAfterSent(1000, '');
+        this.socket.closeAfterSent(1000, '');
         return;
     }
   }
 
-  #advance(targetMs: number): void {
-    for (;;) {
-      const next = this.#candidates(targetMs).filter((c) => c.at <= targetMs).sort((a, b) => a.at - b.at || a.rank - b.rank)[0];
-      if (!next || this.#socket.closed) break;
-      this.#audioMs = Math.max(this.#audioMs, next.at);
-      next.run();
-    }
-    this.#audioMs = targetMs;
-  }
-
-  #candidates(targetMs: number): Candidate[] {
+  protected candidates(targetMs: number): Candidate[] {
     const candidates: Candidate[] = [];
-    const words = this.#timeline.wordsBefore(targetMs + 1);
+    const words = this.timeline.wordsBefore(targetMs + 1);
     const starting = words[this.#nextStart];
     if (starting) candidates.push({ at: starting.startMs, rank: 0, run: () => this.#wordStarts() });
     if (!this.#turnOpen && this.#nextStart > this.#turnFirst) {
@@ -100,13 +64,13 @@ export class ListenV2Fake {
       const first = words[this.#turnFirst]!;
       candidates.push({ at: first.endMs, rank: 1, run: () => this.#startTurn(first.endMs) });
     }
-    const tick = this.#lastTickMs + this.#settings.interimEveryMs;
+    const tick = this.#lastTickMs + this.settings.interimEveryMs;
     candidates.push({ at: tick, rank: 2, run: () => this.#tick(tick) });
     const last = this.#turnOpen && this.#nextStart > this.#turnFirst ? words[this.#nextStart - 1] : undefined;
     if (last) {
-      const following = this.#timeline.nextWordFrom(last.endMs);
+      const following = this.timeline.nextWordFrom(last.endMs);
       const quietUntil = following ? following.startMs : Infinity;
-      const eagerAt = last.endMs + this.#settings.eagerAfterMs;
+      const eagerAt = last.endMs + this.settings.eagerAfterMs;
       if (this.#eager && !this.#eagerSent && eagerAt < last.endMs + this.#endAfterMs && quietUntil >= eagerAt) {
         candidates.push({ at: eagerAt, rank: 3, run: () => this.#turnInfo('EagerEndOfTurn', eagerAt) });
       }
@@ -118,7 +82,7 @@ export class ListenV2Fake {
 
   #wordStarts(): void {
     this.#nextStart++;
-    if (this.#turnOpen && this.#eagerSent) this.#turnInfo('TurnResumed', this.#audioMs);
+    if (this.#turnOpen && this.#eagerSent) this.#turnInfo('TurnResumed', this.audioMs);
   }
 
   #startTurn(atMs: number): void {
@@ -132,7 +96,7 @@ export class ListenV2Fake {
   }
 
   #endTurn(trigger: string): void {
-    this.#turnInfo('EndOfTurn', this.#audioMs, trigger);
+    this.#turnInfo('EndOfTurn', this.audioMs, trigger);
     this.#turnOpen = false;
     this.#eagerSent = false;
     this.#turnIndex++;
@@ -142,7 +106,7 @@ export class ListenV2Fake {
 
   /** Words of the open turn heard by `ms`. */
   #heard(ms: number): HeardWord[] {
-    return this.#timeline.wordsBefore(ms).slice(this.#turnFirst, this.#nextStart).filter((w) => w.endMs <= ms);
+    return this.timeline.wordsBefore(ms).slice(this.#turnFirst, this.#nextStart).filter((w) => w.endMs <= ms);
   }
 
   #turnInfo(event: FluxEvent, atMs: number, trigger?: string): void {
@@ -153,7 +117,7 @@ export class ListenV2Fake {
     const confidence = event === 'EndOfTurn' ? 0.92 : event === 'EagerEndOfTurn' ? 0.65 : 0.05;
     this.#send({
       type: 'TurnInfo',
-      request_id: this.#ids.requestId,
+      request_id: this.ids.requestId,
       sequence_id: this.#sequence++,
       event,
       turn_index: this.#turnIndex,
@@ -167,6 +131,6 @@ export class ListenV2Fake {
   }
 
   #send(message: object): void {
-    this.#socket.sendJson(message);
+    this.socket.sendJson(message);
   }
 }

@@ -15,10 +15,12 @@ import type { Clock } from '../../core/clock/clock.js';
 import { RealClock } from '../../core/clock/real-clock.js';
 import { fakeUuid, keyAccepted } from '../fake/auth.js';
 import { ConnectionLog, FakeSocket, type ConnectionRecord } from '../fake/connection.js';
-import { listen, type Listening } from '../fake/listen.js';
+import { FakeServer } from '../fake/fake-server.js';
+import { listen } from '../fake/listen.js';
 import { scriptFrom } from '../fake/script.js';
 import { deepgramScriptSchema, listenSettings, speakSettings, type DeepgramScript } from './fake-script.js';
-import { ListenV1Fake, type FakeIds } from './fake-listen-v1.js';
+import type { FakeIds } from './fake-listening.js';
+import { ListenV1Fake } from './fake-listen-v1.js';
 import { ListenV2Fake } from './fake-listen-v2.js';
 import { SpeakFake } from './fake-speak.js';
 
@@ -37,15 +39,7 @@ export interface DeepgramFakeOptions {
 const INACTIVITY = { code: 1011, reason: 'Deepgram did not receive audio data or a text message within the timeout window. See https://dpgr.am/net0001' };
 
 /** A running Deepgram fake. */
-export class DeepgramFakeServer {
-  readonly #listening: Listening;
-  readonly #log: ConnectionLog;
-
-  private constructor(listening: Listening, log: ConnectionLog) {
-    this.#listening = listening;
-    this.#log = log;
-  }
-
+export class DeepgramFakeServer extends FakeServer {
   /** Validates a script given as a plain value (durations as strings, like the YAML). */
   static script(value: unknown): DeepgramScript {
     return scriptFrom(deepgramScriptSchema, value, 'deepgram script');
@@ -85,20 +79,6 @@ export class DeepgramFakeServer {
     return new DeepgramFakeServer(listening, log);
   }
 
-  /** `http://127.0.0.1:<port>`: the base URL for the SDK (`baseUrl`) or `DEEPGRAM_BASE_URL`. */
-  get url(): string {
-    return this.#listening.url;
-  }
-
-  /** Every connection so far, in order. */
-  get connections(): readonly ConnectionRecord[] {
-    return this.#log.records;
-  }
-
-  /** Stops the server and ends every connection. */
-  close(): Promise<void> {
-    return this.#listening.close();
-  }
 }
 
 const PATHS = new Set(['/v1/listen', '/v2/listen', '/v1/speak']);

@@ -12,7 +12,7 @@ import type { Frame } from '../transport/websocket.js';
 import type { FakeSocket } from '../fake/connection.js';
 import { speak, type SpokenChunk } from '../fake/speech-audio.js';
 import type { SpeakSettings } from './fake-script.js';
-import type { FakeIds } from './fake-listen-v1.js';
+import type { FakeIds } from './fake-listening.js';
 
 /** One `speak.v1` connection of the fake. */
 export class SpeakFake {

@@ -18,7 +18,7 @@ import type { SttEvent, SttProvider, SttSession } from '../stt.js';
 import { timeoutError, Watchdog, type ProviderTimeouts } from '../timeouts.js';
 import type { ErrorFactory } from '../secrets.js';
 import { AudioTimeline } from './audio-timeline.js';
-import { deepgramSetup, sdkSocketEvents, type DeepgramOptions, type SdkSocket } from './client.js';
+import { deepgramSetup, sdkSocketEvents, type DeepgramOptions, type DeepgramSetup, type SdkSocket } from './client.js';
 import { ListenV1Protocol } from './listen-v1-protocol.js';
 import { ListenV2Protocol } from './listen-v2-protocol.js';
 import type { ControlMessage } from './messages.js';
@@ -88,26 +88,23 @@ export class DeepgramStt implements SttProvider {
     this.name = options.name ?? 'deepgram';
   }
 
-  async connect(signal: AbortSignal): Promise<SttSession> {
+  connect(signal: AbortSignal): Promise<SttSession> {
     const options = this.#options;
-    const setup = await deepgramSetup(options);
-    const sampleRate = options.sampleRate ?? 16000;
-    const socket = await setup.client.listen.v1.connect({
-      model: options.model ?? 'nova-3',
-      encoding: 'linear16',
-      sample_rate: sampleRate,
-      channels: 1,
-      interim_results: String(options.interimResults ?? true),
-      endpointing: options.endpointingMs ?? 300,
-      ...(options.utteranceEndMs !== false ? { utterance_end_ms: options.utteranceEndMs ?? 1000 } : {}),
-      vad_events: String(options.vadEvents ?? true),
-      smart_format: String(options.smartFormat ?? true),
-      reconnectAttempts: options.reconnectAttempts ?? 0,
-      ...(options.query ? { queryParams: { ...options.query } } : {}),
-    });
-    const connection = await SocketConnection.open(sdkSocketEvents(socket), setup.errors, setup.clock, options.timeouts?.connectMs, signal);
-    const timeline = new AudioTimeline(setup.clock);
-    return new DeepgramListenSession(connection, socket, new ListenV1Protocol(timeline, setup.errors, sampleRate), setup.errors, setup.clock, options);
+    return openListenSession(options, signal, ListenV1Protocol, (client, sampleRate) =>
+      client.listen.v1.connect({
+        model: options.model ?? 'nova-3',
+        encoding: 'linear16',
+        sample_rate: sampleRate,
+        channels: 1,
+        interim_results: String(options.interimResults ?? true),
+        endpointing: options.endpointingMs ?? 300,
+        ...(options.utteranceEndMs !== false ? { utterance_end_ms: options.utteranceEndMs ?? 1000 } : {}),
+        vad_events: String(options.vadEvents ?? true),
+        smart_format: String(options.smartFormat ?? true),
+        reconnectAttempts: options.reconnectAttempts ?? 0,
+        ...(options.query ? { queryParams: { ...options.query } } : {}),
+      }),
+    );
   }
 }
 
@@ -121,24 +118,36 @@ export class DeepgramFluxStt implements SttProvider {
     this.name = options.name ?? 'deepgram';
   }
 
-  async connect(signal: AbortSignal): Promise<SttSession> {
+  connect(signal: AbortSignal): Promise<SttSession> {
     const options = this.#options;
-    const setup = await deepgramSetup(options);
-    const sampleRate = options.sampleRate ?? 16000;
-    const socket = await setup.client.listen.v2.connect({
-      model: options.model ?? 'flux-general-en',
-      encoding: 'linear16',
-      sample_rate: sampleRate,
-      ...(options.eagerEotThreshold !== undefined ? { eager_eot_threshold: options.eagerEotThreshold } : {}),
-      ...(options.eotThreshold !== undefined ? { eot_threshold: options.eotThreshold } : {}),
-      ...(options.eotTimeoutMs !== undefined ? { eot_timeout_ms: options.eotTimeoutMs } : {}),
-      reconnectAttempts: options.reconnectAttempts ?? 0,
-      ...(options.query ? { queryParams: { ...options.query } } : {}),
-    });
-    const connection = await SocketConnection.open(sdkSocketEvents(socket), setup.errors, setup.clock, options.timeouts?.connectMs, signal);
-    const timeline = new AudioTimeline(setup.clock);
-    return new DeepgramListenSession(connection, socket, new ListenV2Protocol(timeline, setup.errors, sampleRate), setup.errors, setup.clock, { ...options, keepAliveMs: false });
+    return openListenSession({ ...options, keepAliveMs: false }, signal, ListenV2Protocol, (client, sampleRate) =>
+      client.listen.v2.connect({
+        model: options.model ?? 'flux-general-en',
+        encoding: 'linear16',
+        sample_rate: sampleRate,
+        ...(options.eagerEotThreshold !== undefined ? { eager_eot_threshold: options.eagerEotThreshold } : {}),
+        ...(options.eotThreshold !== undefined ? { eot_threshold: options.eotThreshold } : {}),
+        ...(options.eotTimeoutMs !== undefined ? { eot_timeout_ms: options.eotTimeoutMs } : {}),
+        reconnectAttempts: options.reconnectAttempts ?? 0,
+        ...(options.query ? { queryParams: { ...options.query } } : {}),
+      }),
+    );
   }
+}
+
+/** Opens a listen socket (`connect` makes it with the SDK client), binds it, and wraps it in a session with its protocol core. */
+async function openListenSession(
+  options: DeepgramSttOptions,
+  signal: AbortSignal,
+  Protocol: new (timeline: AudioTimeline, errors: ErrorFactory, sampleRate: number) => ListenProtocol,
+  connect: (client: DeepgramSetup['client'], sampleRate: number) => Promise<ListenSocket>,
+): Promise<SttSession> {
+  const setup = await deepgramSetup(options);
+  const sampleRate = options.sampleRate ?? 16000;
+  const socket = await connect(setup.client, sampleRate);
+  const connection = await SocketConnection.open(sdkSocketEvents(socket), setup.errors, setup.clock, options.timeouts?.connectMs, signal);
+  const protocol = new Protocol(new AudioTimeline(setup.clock), setup.errors, sampleRate);
+  return new DeepgramListenSession(connection, socket, protocol, setup.errors, setup.clock, options);
 }
 
 /** One open listen socket, as an SttSession. */

@@ -19,7 +19,8 @@ import { keyAccepted } from '../fake/auth.js';
 import { ConnectionLog, FakeSocket, type ConnectionRecord } from '../fake/connection.js';
 import type { ConnectionFaults } from '../fake/faults.js';
 import { httpOutbox, readBody } from '../fake/http-outbox.js';
-import { listen, type Listening } from '../fake/listen.js';
+import { FakeServer } from '../fake/fake-server.js';
+import { listen } from '../fake/listen.js';
 import { scriptFrom } from '../fake/script.js';
 import { speak } from '../fake/speech-audio.js';
 import { elevenLabsScriptSchema, pacingOf, type ElevenLabsPacing, type ElevenLabsScript } from './fake-script.js';
@@ -41,15 +42,7 @@ const CONVERT = /^\/v1\/text-to-speech\/([^/]+)$/;
 const FORMATS = /^pcm_(8000|16000|22050|24000|44100|48000)$/;
 
 /** A running ElevenLabs fake. */
-export class ElevenLabsFakeServer {
-  readonly #listening: Listening;
-  readonly #log: ConnectionLog;
-
-  private constructor(listening: Listening, log: ConnectionLog) {
-    this.#listening = listening;
-    this.#log = log;
-  }
-
+export class ElevenLabsFakeServer extends FakeServer {
   /** Validates a script given as a plain value (durations as strings, like the YAML). */
   static script(value: unknown): ElevenLabsScript {
     return scriptFrom(elevenLabsScriptSchema, value, 'elevenlabs script');
@@ -92,19 +85,6 @@ export class ElevenLabsFakeServer {
     return new ElevenLabsFakeServer(listening, log);
   }
 
-  /** `http://127.0.0.1:<port>`: the `baseUrl` for the SDK and the adapters, or `ELEVENLABS_BASE_URL`. */
-  get url(): string {
-    return this.#listening.url;
-  }
-
-  /** Every connection and request so far, in order. */
-  get connections(): readonly ConnectionRecord[] {
-    return this.#log.records;
-  }
-
-  close(): Promise<void> {
-    return this.#listening.close();
-  }
 }
 
 function headerOf(request: IncomingMessage): string | undefined {

@@ -65,7 +65,7 @@ describe('ElevenLabsHttpTts (textToSpeech.stream) against the fake', () => {
     const [auth, dropped, stalled] = log.of('error').map((e) => e.error);
     expect(auth).toMatchObject({ provider: 'elevenlabs', kind: 'auth', code: 401, message: 'elevenlabs: HTTP 401: Invalid API key' });
     expect(dropped).toMatchObject({ kind: 'network' });
-    expect(stalled).toMatchObject({ kind: 'timeout', message: 'elevenlabs: stall timeout after 100 ms: no audio mid-stream' });
+    expect(stalled).toMatchObject({ kind: 'timeout', message: 'elevenlabs: stall timeout after 100 ms: no data mid-stream' });
     expect(log.of('flushed')).toHaveLength(1);
   });
 

@@ -19,7 +19,7 @@ import type { ProviderError } from '../errors.js';
 import { Pcm16Decoder } from '../pcm.js';
 import { ErrorFactory, resolveCredentials } from '../secrets.js';
 import { SessionEvents } from '../session-events.js';
-import { timeoutError, Watchdog } from '../timeouts.js';
+import { RequestDeadlines } from '../timeouts.js';
 import type { TtsEvent, TtsProvider, TtsSession } from '../tts.js';
 import { DEFAULT_MODEL, DEFAULT_VOICE, ELEVENLABS_ENV, type ElevenLabsOptions, type ElevenLabsPcmRate } from './client.js';
 
@@ -140,19 +140,8 @@ class HttpSession implements TtsSession {
 
   /** One request: streams its audio; says how it ended (errors are emitted here). */
   async #speak(text: string, controller: AbortController): Promise<'done' | 'aborted' | 'failed'> {
-    const timeouts = this.#options.timeouts ?? {};
-    const connect = new Watchdog(this.#clock);
-    const progress = new Watchdog(this.#clock);
-    let timedOut: ProviderError | undefined;
-    const timeout = (error: ProviderError): void => {
-      timedOut ??= error;
-      controller.abort();
-    };
-    const connectMs = timeouts.connectMs;
-    connect.arm(connectMs, () => timeout(timeoutError(this.#errors, 'connect', connectMs ?? 0, 'no response headers')));
-    const first = timeouts.firstByteMs;
-    progress.arm(first, () => timeout(timeoutError(this.#errors, 'first-byte', first ?? 0, 'no audio yet')));
-    const stall = timeouts.stallMs;
+    const deadlines = new RequestDeadlines(this.#clock, this.#errors, this.#options.timeouts ?? {}, { name: 'first-byte', missing: 'no audio yet' }, () => controller.abort());
+    deadlines.start();
     const decoder = new Pcm16Decoder(this.#sampleRate);
     try {
       const stream = await this.#client.textToSpeech.stream(
@@ -165,22 +154,20 @@ class HttpSession implements TtsSession {
         },
         { abortSignal: controller.signal, maxRetries: this.#options.maxRetries ?? 0 },
       );
-      connect.clear();
-      if (first === undefined) progress.arm(stall, () => timeout(timeoutError(this.#errors, 'stall', stall ?? 0, 'no audio mid-stream')));
+      deadlines.connected();
       for await (const bytes of stream) {
-        progress.arm(stall, () => timeout(timeoutError(this.#errors, 'stall', stall ?? 0, 'no audio mid-stream')));
+        deadlines.received(true);
         const chunk = decoder.push(bytes);
         if (chunk && !controller.signal.aborted) this.#emit({ type: 'audio', chunk });
       }
-      if (timedOut) return this.#failed(timedOut);
+      if (deadlines.timedOut) return this.#failed(deadlines.timedOut);
       return controller.signal.aborted ? 'aborted' : 'done';
     } catch (error) {
-      if (timedOut) return this.#failed(timedOut);
+      if (deadlines.timedOut) return this.#failed(deadlines.timedOut);
       if (controller.signal.aborted) return 'aborted';
       return this.#failed(this.#errorOf(error));
     } finally {
-      connect.clear();
-      progress.clear();
+      deadlines.clear();
     }
   }
 

@@ -18,7 +18,8 @@ import { keyAccepted } from '../fake/auth.js';
 import { ConnectionLog, type ConnectionRecord } from '../fake/connection.js';
 import type { ConnectionFaults } from '../fake/faults.js';
 import { httpOutbox, readBody } from '../fake/http-outbox.js';
-import { listen, type Listening } from '../fake/listen.js';
+import { FakeServer } from '../fake/fake-server.js';
+import { listen } from '../fake/listen.js';
 import { scriptFrom } from '../fake/script.js';
 import { DEFAULT_REPLY, openAiScriptSchema, type OpenAiScript } from './fake-script.js';
 
@@ -43,15 +44,7 @@ interface ChatRequest {
 }
 
 /** A running OpenAI fake. */
-export class OpenAiFakeServer {
-  readonly #listening: Listening;
-  readonly #log: ConnectionLog;
-
-  private constructor(listening: Listening, log: ConnectionLog) {
-    this.#listening = listening;
-    this.#log = log;
-  }
-
+export class OpenAiFakeServer extends FakeServer {
   /** Validates a script given as a plain value (durations as strings, like the YAML). */
   static script(value: unknown): OpenAiScript {
     return scriptFrom(openAiScriptSchema, value, 'openai script');
@@ -76,16 +69,12 @@ export class OpenAiFakeServer {
 
   /** `http://127.0.0.1:<port>/v1`: the `baseURL` for the SDK, or `OPENAI_BASE_URL`. */
   get baseUrl(): string {
-    return `${this.#listening.url}/v1`;
+    return `${this.url}/v1`;
   }
 
   /** Every request so far, in order (the body is the one `received` entry). */
   get requests(): readonly ConnectionRecord[] {
-    return this.#log.records;
-  }
-
-  close(): Promise<void> {
-    return this.#listening.close();
+    return this.connections;
   }
 }
 

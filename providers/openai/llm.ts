@@ -19,7 +19,7 @@ import { RealClock } from '../../core/clock/real-clock.js';
 import type { ProviderError } from '../errors.js';
 import type { LlmEvent, LlmProvider, LlmRequest } from '../llm.js';
 import { ErrorFactory, resolveCredentials, type Credentials } from '../secrets.js';
-import { timeoutError, Watchdog, type ProviderTimeouts } from '../timeouts.js';
+import { RequestDeadlines, type ProviderTimeouts } from '../timeouts.js';
 import { ChatStreamProtocol, chatRequestBody, type StreamEnding } from './chat-protocol.js';
 
 /** Environment variables the OpenAI adapter reads. */
@@ -73,30 +73,11 @@ export class OpenAiLlm implements LlmProvider {
     }
     const { sdk, errors, module } = client;
     const protocol = new ChatStreamProtocol(errors);
-    const timeouts = this.#options.timeouts ?? {};
     const abort = new AbortController();
     const onAbort = (): void => abort.abort();
     signal.addEventListener('abort', onAbort, { once: true });
-    const connect = new Watchdog(this.#clock);
-    const progress = new Watchdog(this.#clock);
-    let timedOut: ProviderError | undefined;
-    const timeout = (error: ProviderError): void => {
-      timedOut ??= error;
-      abort.abort();
-    };
-    // Until the first token the first-token limit applies (when set); after it, the stall limit between chunks.
-    const first = timeouts.firstByteMs;
-    const stall = timeouts.stallMs;
-    const armStall = (): void => {
-      if (stall === undefined) progress.clear();
-      else progress.arm(stall, () => timeout(timeoutError(errors, 'stall', stall, 'no data mid-stream')));
-    };
-    const onChunk = (): void => {
-      if (protocol.tokens > 0 || first === undefined) armStall();
-    };
-    progress.arm(first, () => timeout(timeoutError(errors, 'first-token', first ?? 0, 'no token yet')));
-    const connectMs = timeouts.connectMs;
-    connect.arm(connectMs, () => timeout(timeoutError(errors, 'connect', connectMs ?? 0, 'no response headers')));
+    const deadlines = new RequestDeadlines(this.#clock, errors, this.#options.timeouts ?? {}, { name: 'first-token', missing: 'no token yet' }, () => abort.abort());
+    deadlines.start();
     let ending: StreamEnding = { how: 'ended' };
     try {
       const body = chatRequestBody(request.messages, {
@@ -105,23 +86,21 @@ export class OpenAiLlm implements LlmProvider {
         ...(this.#options.temperature !== undefined ? { temperature: this.#options.temperature } : {}),
       });
       const stream = await sdk.chat.completions.create({ ...body, messages: [...body.messages] }, { signal: abort.signal });
-      connect.clear();
-      onChunk();
+      deadlines.connected();
       for await (const chunk of stream) {
         const events = protocol.receive(chunk);
-        onChunk();
+        deadlines.received(events.length > 0);
         for (const event of events) yield event;
       }
       // Aborting mid-stream ends the loop without an error: say why it ended.
-      if (timedOut) ending = { how: 'failed', error: timedOut };
+      if (deadlines.timedOut) ending = { how: 'failed', error: deadlines.timedOut };
       else if (signal.aborted) ending = { how: 'cancelled' };
     } catch (error) {
-      if (timedOut) ending = { how: 'failed', error: timedOut };
+      if (deadlines.timedOut) ending = { how: 'failed', error: deadlines.timedOut };
       else if (signal.aborted) ending = { how: 'cancelled' };
       else ending = { how: 'failed', error: errorOf(module, errors, error) };
     } finally {
-      connect.clear();
-      progress.clear();
+      deadlines.clear();
       signal.removeEventListener('abort', onAbort);
       // A consumer that stops early (`break`) must not leave the request running.
       abort.abort();
