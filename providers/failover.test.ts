@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RealClock } from '../core/clock/real-clock.js';
 import { Trace } from '../core/trace/trace.js';
 import { DeepgramFakeServer } from './deepgram/fake-server.js';
@@ -12,19 +12,12 @@ import type { LlmEvent } from './llm.js';
 import { OpenAiFakeServer } from './openai/fake-server.js';
 import { OpenAiLlm } from './openai/llm.js';
 import type { SttEvent } from './stt.js';
+import { closedAfterEach } from './test-support/cleanup.js';
 import { audio, EventLog } from './test-support/events.js';
 import type { TtsEvent } from './tts.js';
 
 const KEY = 'test-key';
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanup.splice(0).map((close) => close()));
-});
-
-function later<T extends { close(): Promise<void> }>(thing: T): T {
-  cleanup.push(() => thing.close());
-  return thing;
-}
+const later = closedAfterEach();
 
 async function openai(script: unknown, name: string): Promise<{ server: OpenAiFakeServer; llm: OpenAiLlm }> {
   const server = later(await OpenAiFakeServer.start({ script: OpenAiFakeServer.script({ first_token: '1ms', token_interval: '1ms', ...(script as object) }) }));
@@ -94,15 +87,21 @@ describe('FailoverLlm', () => {
   });
 });
 
+/** Aura (on a fake with `script`) backed by ElevenLabs stream-input, traced. */
+async function auraThenElevenLabs(script: unknown) {
+  const deepgram = later(await DeepgramFakeServer.start({ script: DeepgramFakeServer.script(script) }));
+  const eleven = later(await ElevenLabsFakeServer.start({ script: ElevenLabsFakeServer.script({ first_audio: '1ms', chunk_interval: '1ms' }) }));
+  const trace = new Trace(new RealClock());
+  const tts = new FailoverTts(
+    [new DeepgramAuraTts({ apiKey: KEY, baseUrl: deepgram.url, env: {} }), new ElevenLabsWsTts({ apiKey: KEY, baseUrl: eleven.url, env: {} })],
+    { trace },
+  );
+  return { eleven, trace, tts };
+}
+
 describe('FailoverTts', () => {
   it('connects to the next provider when the first refuses (Aura 401 → ElevenLabs)', async () => {
-    const deepgram = later(await DeepgramFakeServer.start({ script: DeepgramFakeServer.script({ faults: [{ handshake: 401 }] }) }));
-    const eleven = later(await ElevenLabsFakeServer.start({ script: ElevenLabsFakeServer.script({ first_audio: '1ms', chunk_interval: '1ms' }) }));
-    const trace = new Trace(new RealClock());
-    const tts = new FailoverTts(
-      [new DeepgramAuraTts({ apiKey: KEY, baseUrl: deepgram.url, env: {} }), new ElevenLabsWsTts({ apiKey: KEY, baseUrl: eleven.url, env: {} })],
-      { trace },
-    );
+    const { trace, tts } = await auraThenElevenLabs({ faults: [{ handshake: 401 }] });
     const session = later(await tts.connect(new AbortController().signal));
     const log = new EventLog<TtsEvent>(session);
     session.pushText('Hello. ');
@@ -112,13 +111,7 @@ describe('FailoverTts', () => {
   });
 
   it('a provider dying mid-speech: the error is reported, and later text is spoken by the next provider', async () => {
-    const deepgram = later(await DeepgramFakeServer.start({ script: DeepgramFakeServer.script({ speak: { first_audio: '1ms', chunk_interval: '5ms' }, faults: [{ close: 1011, after: { messages: 3 } }] }) }));
-    const eleven = later(await ElevenLabsFakeServer.start({ script: ElevenLabsFakeServer.script({ first_audio: '1ms', chunk_interval: '1ms' }) }));
-    const trace = new Trace(new RealClock());
-    const tts = new FailoverTts(
-      [new DeepgramAuraTts({ apiKey: KEY, baseUrl: deepgram.url, env: {} }), new ElevenLabsWsTts({ apiKey: KEY, baseUrl: eleven.url, env: {} })],
-      { trace },
-    );
+    const { eleven, trace, tts } = await auraThenElevenLabs({ speak: { first_audio: '1ms', chunk_interval: '5ms' }, faults: [{ close: 1011, after: { messages: 3 } }] });
     const session = later(await tts.connect(new AbortController().signal));
     const log = new EventLog<TtsEvent>(session);
     session.pushText('This sentence dies halfway through. ');

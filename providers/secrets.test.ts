@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sleep } from '../core/clock/clock.js';
 import { RealClock } from '../core/clock/real-clock.js';
 import { AgentSession } from '../core/session/agent-session.js';
@@ -17,19 +17,12 @@ import { OpenAiFakeServer } from './openai/fake-server.js';
 import { OpenAiLlm } from './openai/llm.js';
 import { redact, resolveCredentials } from './secrets.js';
 import type { SttEvent } from './stt.js';
+import { closedAfterEach } from './test-support/cleanup.js';
 import { audio, EventLog, eventually } from './test-support/events.js';
 import type { TtsEvent } from './tts.js';
 
 const SECRET = 'sk-test-SECRET-123';
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanup.splice(0).map((close) => close()));
-});
-
-function later<T extends { close(): Promise<void> }>(thing: T): T {
-  cleanup.push(() => thing.close());
-  return thing;
-}
+const later = closedAfterEach();
 
 /** Everything an error exposes when printed, logged or serialized. */
 function exposed(error: ProviderError): string {
@@ -113,7 +106,7 @@ describe(`a known key (${SECRET}) never leaks`, () => {
     const tts = new FailoverTts([new DeepgramAuraTts({ apiKey: SECRET, baseUrl: deepgram.url, env: {} }), new ElevenLabsHttpTts({ apiKey: SECRET, baseUrl: eleven.url, env: {} })], { trace });
     const stt = new DeepgramStt({ apiKey: SECRET, baseUrl: deepgram.url, env: {}, endpointingMs: 50 });
     const session = new AgentSession({ clock, stt, llm, tts, trace });
-    cleanup.push(() => session.close());
+    later(session);
     await session.start();
     session.handleVad({ type: 'speech_start', onsetMs: clock.now() });
     for (const chunk of audio(400)) session.pushAudio(chunk);

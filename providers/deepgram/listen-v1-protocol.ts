@@ -16,7 +16,7 @@ import type { SttEvent, SttWord } from '../stt.js';
 import type { ErrorFactory } from '../secrets.js';
 import { chunkBytes } from '../pcm.js';
 import type { AudioTimeline } from './audio-timeline.js';
-import { isTyped, type ControlMessage, type ListenV1Results, type ListenV1SpeechStarted, type ListenV1UtteranceEnd } from './messages.js';
+import { isTyped, type ControlMessage, type ListenV1Results, type ListenV1SpeechStarted } from './messages.js';
 
 /** The sans-I/O core of one `listen.v1` session. */
 export class ListenV1Protocol {

@@ -4,8 +4,7 @@ import { ProviderError } from '../errors.js';
 import type { SttEvent } from '../stt.js';
 import { audio, EventLog, eventually } from '../test-support/events.js';
 import { silentServer } from '../test-support/servers.js';
-import { openWebSocket, type Frame } from '../transport/websocket.js';
-import type { DeepgramTransportFactory } from '@deepgram/sdk';
+import { recordingFactory, type SeenFrame } from '../test-support/recording.js';
 import { DeepgramFakeServer } from './fake-server.js';
 import { DeepgramFluxStt, DeepgramStt, type DeepgramListenOptions } from './stt.js';
 
@@ -205,26 +204,8 @@ describe('DeepgramStt (listen.v1) against the fake', () => {
 
   it('the transport seam sees every frame in both directions', async () => {
     const server = await fake(BOOK);
-    const frames: { dir: 'out' | 'in'; frame: Frame | object }[] = [];
-    const recording: DeepgramTransportFactory = async (url, headers) => {
-      const transport = await openWebSocket(url, headers);
-      return {
-        ...transport,
-        send: (data) => {
-          frames.push({ dir: 'out', frame: typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer) });
-          return transport.send(data);
-        },
-        onMessage: (listener) => transport.onMessage((message) => {
-          frames.push({ dir: 'in', frame: message });
-          listener(message);
-        }),
-        onOpen: (listener) => transport.onOpen(listener),
-        onError: (listener) => transport.onError(listener),
-        onClose: (listener) => transport.onClose(listener),
-        isOpen: () => transport.isOpen(),
-        close: (code, reason) => transport.close(code, reason),
-      };
-    };
+    const frames: SeenFrame[] = [];
+    const recording = recordingFactory(frames);
     const { session, log } = await open(server, { transportFactory: recording, endpointingMs: 100 });
     send(session, 1000);
     await log.until((events) => events.some((e) => e.type === 'transcript' && e.isFinal));

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../errors.js';
 import type { TtsEvent, TtsSession } from '../tts.js';
 import { EventLog } from '../test-support/events.js';
+import { clearMidSpeech, samples } from '../test-support/tts.js';
 import { DeepgramFakeServer } from './fake-server.js';
 import { DeepgramAuraTts, type DeepgramTtsOptions } from './tts.js';
 
@@ -33,7 +34,6 @@ describe('DeepgramAuraTts (speak.v1) against the fake', () => {
     // All of the first text's audio, flushed, then the second's, flushed.
     expect(types.indexOf('flushed')).toBeGreaterThan(0);
     const first = log.events.slice(0, types.indexOf('flushed'));
-    const samples = (events: readonly TtsEvent[]) => events.reduce((n, e) => n + (e.type === 'audio' ? e.chunk.samples : 0), 0);
     expect(samples(first)).toBe(12 * 50 * 16); // "Hello there." at 50 ms a character, 16 kHz
     expect(samples(log.events)).toBe((12 + 4) * 50 * 16);
     const audio = log.of('audio')[0]!.chunk;
@@ -52,19 +52,11 @@ describe('DeepgramAuraTts (speak.v1) against the fake', () => {
 
   it('clear(): audio still in flight before Cleared is dropped; then cleared; later text speaks again', async () => {
     const { session, log } = await setup({ speak: { ms_per_char: '50ms', chunk: '100ms', first_audio: '5ms', chunk_interval: '40ms', audio_after_clear: 2 } });
-    session.pushText('A long sentence that takes a while to say. ');
-    session.flush();
-    await log.until((events) => events.some((e) => e.type === 'audio'));
-    const before = log.events.length;
-    session.clear();
-    await log.until((events) => events.some((e) => e.type === 'cleared'));
+    const after = await clearMidSpeech(session, log, 'A long sentence that takes a while to say. ', 'Okay. ');
     // The two in-flight frames the fake sent between Clear and Cleared never reached the session.
-    expect(log.events.slice(before).map((e) => e.type)).toEqual(['cleared']);
-    session.pushText('Okay. ');
-    session.flush();
-    await log.until((events) => events.some((e) => e.type === 'flushed'));
+    expect(after[0]).toEqual({ type: 'cleared' });
+    expect(samples(after)).toBe(5 * 50 * 16);
     expect(log.of('flushed')).toHaveLength(1);
-    expect(log.events.slice(before + 1).some((e) => e.type === 'audio')).toBe(true);
   });
 
   it('a close 1011 mid-stream is an error, then closed', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../errors.js';
 import type { TtsEvent, TtsSession } from '../tts.js';
 import { EventLog } from '../test-support/events.js';
+import { clearMidSpeech, samples } from '../test-support/tts.js';
 import { ElevenLabsFakeServer } from './fake-server.js';
 import { ElevenLabsHttpTts, type ElevenLabsHttpOptions } from './http-tts.js';
 
@@ -19,7 +20,6 @@ async function setup(script: unknown = {}, options: ElevenLabsHttpOptions = {}):
   return { server, session, log: new EventLog<TtsEvent>(session) };
 }
 
-const samples = (events: readonly TtsEvent[]): number => events.reduce((n, e) => n + (e.type === 'audio' ? e.chunk.samples : 0), 0);
 
 describe('ElevenLabsHttpTts (textToSpeech.stream) against the fake', () => {
   it('speaks each flush as one streamed request, in order, then flushed', async () => {
@@ -41,18 +41,10 @@ describe('ElevenLabsHttpTts (textToSpeech.stream) against the fake', () => {
 
   it('clear() aborts the request in flight (the SDK\'s AbortError is expected) and answers cleared', async () => {
     const { session, log } = await setup({ chunk_interval: '30ms' });
-    session.pushText('A sentence long enough to take a while to say. ');
-    session.flush();
-    await log.until((events) => events.some((e) => e.type === 'audio'));
-    session.clear();
-    const cleared = log.events.length;
-    await log.until((events) => events.some((e) => e.type === 'cleared'));
-    session.pushText('Okay. ');
-    session.flush();
-    await log.until((events) => events.some((e) => e.type === 'flushed'));
+    const after = await clearMidSpeech(session, log, 'A sentence long enough to take a while to say. ', 'Okay. ');
     expect(log.of('error')).toEqual([]);
-    expect(log.events[cleared]).toEqual({ type: 'cleared' });
-    expect(samples(log.events.slice(cleared))).toBe(5 * 50 * 16);
+    expect(after[0]).toEqual({ type: 'cleared' });
+    expect(samples(after)).toBe(5 * 50 * 16);
   });
 
   it('HTTP errors, dropped connections and stalls are error events; later flushes still speak', async () => {

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../errors.js';
 import type { TtsEvent, TtsSession } from '../tts.js';
 import { EventLog, eventually } from '../test-support/events.js';
-import { openWebSocket, type WebSocketFactory } from '../transport/websocket.js';
+import { clearMidSpeech, samples } from '../test-support/tts.js';
+import { recordingFactory, type SeenFrame } from '../test-support/recording.js';
+import type { WebSocketFactory } from '../transport/websocket.js';
 import { ElevenLabsFakeServer } from './fake-server.js';
 import { ElevenLabsWsTts, type ElevenLabsWsOptions } from './ws-tts.js';
 
@@ -26,7 +28,6 @@ async function open(server: ElevenLabsFakeServer, options: ElevenLabsWsOptions =
   return { session, log: new EventLog<TtsEvent>(session) };
 }
 
-const samples = (events: readonly TtsEvent[]): number => events.reduce((n, e) => n + (e.type === 'audio' ? e.chunk.samples : 0), 0);
 
 describe('ElevenLabsWsTts (stream-input) against the fake', () => {
   it('speaks each flush on its own socket, in order: audio with per-chunk alignment, then flushed', async () => {
@@ -70,16 +71,7 @@ describe('ElevenLabsWsTts (stream-input) against the fake', () => {
   it('clear(): nothing of the cleared text arrives after it; cleared; new text speaks again', async () => {
     const server = await fake({ chunk_interval: '30ms' });
     const { session, log } = await open(server);
-    session.pushText('A sentence long enough to take a while. ');
-    session.flush();
-    await log.until((events) => events.some((e) => e.type === 'audio'));
-    session.clear();
-    const cleared = log.events.length;
-    await log.until((events) => events.some((e) => e.type === 'cleared'));
-    session.pushText('Okay. ');
-    session.flush();
-    await log.until((events) => events.some((e) => e.type === 'flushed'));
-    const after = log.events.slice(cleared);
+    const after = await clearMidSpeech(session, log, 'A sentence long enough to take a while. ', 'Okay. ');
     expect(after[0]).toEqual({ type: 'cleared' });
     expect(samples(after)).toBe(5 * 50 * 16);
     expect(log.of('flushed')).toHaveLength(1);
@@ -151,34 +143,20 @@ describe('ElevenLabsWsTts (stream-input) against the fake', () => {
 
   it('the websocket factory seam sees every frame both ways', async () => {
     const server = await fake();
-    const frames: string[] = [];
-    const recording: WebSocketFactory = async (url, headers) => {
-      frames.push(`open ${url}`);
-      const transport = await openWebSocket(url, headers);
-      return {
-        send: (data) => {
-          frames.push(`out ${String(data)}`);
-          return transport.send(data);
-        },
-        onMessage: (listener) => transport.onMessage((message) => {
-          frames.push(`in ${typeof message === 'string' ? message : 'binary'}`);
-          listener(message);
-        }),
-        onOpen: (listener) => transport.onOpen(listener),
-        onError: (listener) => transport.onError(listener),
-        onClose: (listener) => transport.onClose(listener),
-        isOpen: () => transport.isOpen(),
-        close: (code, reason) => transport.close(code, reason),
-      };
+    const frames: SeenFrame[] = [];
+    const urls: string[] = [];
+    const recording: WebSocketFactory = (url, headers) => {
+      urls.push(url);
+      return recordingFactory(frames)(url, headers);
     };
     const { session, log } = await open(server, { webSocketFactory: recording });
     session.pushText('Hi. ');
     session.flush();
     await log.until((events) => events.some((e) => e.type === 'flushed'));
-    expect(frames[0]).toMatch(/^open ws:\/\/127\.0\.0\.1:\d+\/v1\/text-to-speech\/voice-1\/stream-input\?model_id=/);
-    expect(frames).toContain('out {"text":"Hi. "}');
-    expect(frames).toContain('out {"text":""}');
-    expect(frames.some((f) => f.startsWith('in {"audio":"'))).toBe(true);
-    expect(frames).toContain('in {"isFinal":true}');
+    expect(urls[0]).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/text-to-speech\/voice-1\/stream-input\?model_id=/);
+    expect(frames).toContainEqual({ dir: 'out', frame: '{"text":"Hi. "}' });
+    expect(frames).toContainEqual({ dir: 'out', frame: '{"text":""}' });
+    expect(frames.some((f) => f.dir === 'in' && typeof f.frame === 'string' && f.frame.startsWith('{"audio":"'))).toBe(true);
+    expect(frames).toContainEqual({ dir: 'in', frame: '{"isFinal":true}' });
   });
 });
