@@ -166,6 +166,8 @@ export class SocketConnection {
     const status = handshakeStatusOf(this.#lastError);
     if (status !== undefined) return this.#errors.fromStatus(status, 'the websocket handshake was refused');
     const code = this.#lastClose?.code;
+    // The Deepgram SDK's own connection timeout (10 s unless our connect timeout fires first).
+    if (this.#lastError?.message === 'TIMEOUT') return this.#errors.make('timeout', 'connect timeout: the websocket did not open (SDK limit)');
     if (this.#lastError) return this.#errors.make('network', `could not connect: ${describe(this.#lastError)}`);
     return this.#errors.make('network', `the websocket closed before it opened${code !== undefined ? ` (code ${code})` : ''}`, code);
   }
