@@ -13,6 +13,9 @@ import { OpenAiLlm } from './openai/llm.js';
 import type { SttProvider } from './stt.js';
 import { audio, eventually } from './test-support/events.js';
 import type { TtsProvider } from './tts.js';
+import { withoutProviderEnv } from './test-support/env.js';
+
+withoutProviderEnv();
 
 const KEY = 'test-key';
 const cleanup: (() => Promise<void>)[] = [];

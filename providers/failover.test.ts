@@ -15,6 +15,9 @@ import type { SttEvent } from './stt.js';
 import { closedAfterEach } from './test-support/cleanup.js';
 import { audio, EventLog } from './test-support/events.js';
 import type { TtsEvent } from './tts.js';
+import { withoutProviderEnv } from './test-support/env.js';
+
+withoutProviderEnv();
 
 const KEY = 'test-key';
 const later = closedAfterEach();

@@ -20,6 +20,9 @@ import type { SttEvent } from './stt.js';
 import { closedAfterEach } from './test-support/cleanup.js';
 import { audio, EventLog, eventually } from './test-support/events.js';
 import type { TtsEvent } from './tts.js';
+import { withoutProviderEnv } from './test-support/env.js';
+
+withoutProviderEnv();
 
 const SECRET = 'sk-test-SECRET-123';
 const later = closedAfterEach();

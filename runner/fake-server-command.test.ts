@@ -11,6 +11,9 @@ import type { SttEvent } from '../providers/stt.js';
 import { audio, EventLog } from '../providers/test-support/events.js';
 import { fakeServerCommand } from './fake-server-command.js';
 import { Capture, parley } from './test-support/cli.js';
+import { withoutProviderEnv } from '../providers/test-support/env.js';
+
+withoutProviderEnv();
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-fake-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,6 +7,9 @@ import { silentServer } from '../test-support/servers.js';
 import { recordingFactory, type SeenFrame } from '../test-support/recording.js';
 import { DeepgramFakeServer } from './fake-server.js';
 import { DeepgramFluxStt, DeepgramStt, type DeepgramListenOptions } from './stt.js';
+import { withoutProviderEnv } from '../test-support/env.js';
+
+withoutProviderEnv();
 
 const KEY = 'dg-test-key';
 const cleanup: (() => Promise<void>)[] = [];

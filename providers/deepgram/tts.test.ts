@@ -5,6 +5,9 @@ import { EventLog } from '../test-support/events.js';
 import { clearMidSpeech, samples } from '../test-support/tts.js';
 import { DeepgramFakeServer } from './fake-server.js';
 import { DeepgramAuraTts, type DeepgramTtsOptions } from './tts.js';
+import { withoutProviderEnv } from '../test-support/env.js';
+
+withoutProviderEnv();
 
 const KEY = 'dg-test-key';
 const cleanup: (() => Promise<void>)[] = [];

@@ -5,6 +5,9 @@ import { EventLog } from '../test-support/events.js';
 import { clearMidSpeech, samples } from '../test-support/tts.js';
 import { ElevenLabsFakeServer } from './fake-server.js';
 import { ElevenLabsHttpTts, type ElevenLabsHttpOptions } from './http-tts.js';
+import { withoutProviderEnv } from '../test-support/env.js';
+
+withoutProviderEnv();
 
 const KEY = 'xi-test-key';
 const cleanup: (() => Promise<void>)[] = [];

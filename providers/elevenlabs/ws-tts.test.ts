@@ -7,6 +7,9 @@ import { recordingFactory, type SeenFrame } from '../test-support/recording.js';
 import type { WebSocketFactory } from '../transport/websocket.js';
 import { ElevenLabsFakeServer } from './fake-server.js';
 import { ElevenLabsWsTts, type ElevenLabsWsOptions } from './ws-tts.js';
+import { withoutProviderEnv } from '../test-support/env.js';
+
+withoutProviderEnv();
 
 const KEY = 'xi-test-key';
 const cleanup: (() => Promise<void>)[] = [];

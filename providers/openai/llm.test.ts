@@ -3,6 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LlmEvent } from '../llm.js';
 import { OpenAiFakeServer } from './fake-server.js';
 import { OpenAiLlm, type OpenAiLlmOptions } from './llm.js';
+import { withoutProviderEnv } from '../test-support/env.js';
+
+withoutProviderEnv();
 
 const KEY = 'sk-test-openai';
 const servers: OpenAiFakeServer[] = [];
