@@ -28,6 +28,8 @@ export interface LaunchOptions {
   /** Port on 127.0.0.1; default: any free port. */
   readonly port?: number;
   readonly clock?: Clock;
+  /** Keep what clients send (default false here: a fake started by name is a long-running service). */
+  readonly keepFrames?: boolean;
 }
 
 /** The fake server of one provider. */
@@ -43,35 +45,35 @@ export interface FakeServerKind {
 function kind<S extends z.ZodType>(
   schema: S,
   variables: { readonly baseUrl: string; readonly key: string },
-  start: (script: z.output<S> | undefined, port: number | undefined, clock: Clock | undefined) => Promise<RunningFake>,
+  start: (script: z.output<S> | undefined, options: { port?: number; clock?: Clock; keepFrames: boolean }) => Promise<RunningFake>,
 ): FakeServerKind {
   return {
     baseUrlVariable: variables.baseUrl,
     keyVariable: variables.key,
-    async launch({ scriptFile, port, clock }) {
+    async launch({ scriptFile, port, clock, keepFrames }) {
       let script: z.output<S> | undefined;
       if (scriptFile !== undefined) {
         const loaded = loadScriptFile(scriptFile, schema);
         if (!loaded.ok) return { ok: false, errors: loaded.errors };
         script = loaded.script;
       }
-      return { ok: true, fake: await start(script, port, clock) };
+      return { ok: true, fake: await start(script, { ...(port !== undefined ? { port } : {}), ...(clock ? { clock } : {}), keepFrames: keepFrames ?? false }) };
     },
   };
 }
 
 /** The fake servers, by provider. */
 export const FAKE_SERVERS = {
-  deepgram: kind(deepgramScriptSchema, { baseUrl: 'DEEPGRAM_BASE_URL', key: 'DEEPGRAM_API_KEY' }, async (script, port, clock) => {
-    const server = await DeepgramFakeServer.start({ ...(script ? { script } : {}), ...(port !== undefined ? { port } : {}), ...(clock ? { clock } : {}) });
+  deepgram: kind(deepgramScriptSchema, { baseUrl: 'DEEPGRAM_BASE_URL', key: 'DEEPGRAM_API_KEY' }, async (script, options) => {
+    const server = await DeepgramFakeServer.start({ ...(script ? { script } : {}), ...options });
     return { baseUrl: server.url, close: () => server.close() };
   }),
-  openai: kind(openAiScriptSchema, { baseUrl: 'OPENAI_BASE_URL', key: 'OPENAI_API_KEY' }, async (script, port, clock) => {
-    const server = await OpenAiFakeServer.start({ ...(script ? { script } : {}), ...(port !== undefined ? { port } : {}), ...(clock ? { clock } : {}) });
+  openai: kind(openAiScriptSchema, { baseUrl: 'OPENAI_BASE_URL', key: 'OPENAI_API_KEY' }, async (script, options) => {
+    const server = await OpenAiFakeServer.start({ ...(script ? { script } : {}), ...options });
     return { baseUrl: server.baseUrl, close: () => server.close() };
   }),
-  elevenlabs: kind(elevenLabsScriptSchema, { baseUrl: 'ELEVENLABS_BASE_URL', key: 'ELEVENLABS_API_KEY' }, async (script, port, clock) => {
-    const server = await ElevenLabsFakeServer.start({ ...(script ? { script } : {}), ...(port !== undefined ? { port } : {}), ...(clock ? { clock } : {}) });
+  elevenlabs: kind(elevenLabsScriptSchema, { baseUrl: 'ELEVENLABS_BASE_URL', key: 'ELEVENLABS_API_KEY' }, async (script, options) => {
+    const server = await ElevenLabsFakeServer.start({ ...(script ? { script } : {}), ...options });
     return { baseUrl: server.url, close: () => server.close() };
   }),
 } as const satisfies Record<string, FakeServerKind>;

@@ -57,8 +57,7 @@ export class ListenV1Fake extends ListeningFake {
 
   protected candidates(targetMs: number): Candidate[] {
     const candidates: Candidate[] = [];
-    const words = this.timeline.wordsBefore(targetMs + 1);
-    const starting = words[this.#nextStart];
+    const starting = this.timeline.word(this.#nextStart);
     if (starting) {
       candidates.push({
         at: starting.startMs,
@@ -74,13 +73,13 @@ export class ListenV1Fake extends ListeningFake {
       const tick = this.#lastTickMs + this.settings.interimEveryMs;
       candidates.push({ at: tick, rank: 1, run: () => this.#tick(tick) });
     }
-    const last = this.#nextStart > this.#firstOpen ? words[this.#nextStart - 1] : undefined;
+    const last = this.#nextStart > this.#firstOpen ? this.timeline.word(this.#nextStart - 1) : undefined;
     if (last) {
       const following = this.timeline.nextWordFrom(last.endMs);
       const at = last.endMs + this.#finalGapMs;
       if (!following || following.startMs >= at) candidates.push({ at, rank: 2, run: () => this.#final(at, { fromFinalize: false, speechFinal: this.#speechFinal, always: false }) });
     }
-    const spoken = this.#nextStart > 0 ? words[this.#nextStart - 1] : undefined;
+    const spoken = this.#nextStart > 0 ? this.timeline.word(this.#nextStart - 1) : undefined;
     if (this.#utteranceEndMs !== undefined && this.#interim && spoken && spoken.endMs !== this.#utteranceEndFor) {
       const at = spoken.endMs + this.#utteranceEndMs;
       const after = this.timeline.nextWordFrom(spoken.endMs);
@@ -101,7 +100,7 @@ export class ListenV1Fake extends ListeningFake {
 
   /** Words heard by `ms` that no final result has carried yet. */
   #openWords(ms: number): HeardWord[] {
-    return this.timeline.wordsBefore(ms).slice(this.#firstOpen).filter((w) => w.endMs <= ms);
+    return this.timeline.heardFrom(this.#firstOpen, ms);
   }
 
   #tick(tickMs: number): void {

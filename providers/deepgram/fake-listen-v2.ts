@@ -56,17 +56,16 @@ export class ListenV2Fake extends ListeningFake {
 
   protected candidates(targetMs: number): Candidate[] {
     const candidates: Candidate[] = [];
-    const words = this.timeline.wordsBefore(targetMs + 1);
-    const starting = words[this.#nextStart];
+    const starting = this.timeline.word(this.#nextStart);
     if (starting) candidates.push({ at: starting.startMs, rank: 0, run: () => this.#wordStarts() });
     if (!this.#turnOpen && this.#nextStart > this.#turnFirst) {
       // The first word of a turn opens it once heard.
-      const first = words[this.#turnFirst]!;
+      const first = this.timeline.word(this.#turnFirst)!;
       candidates.push({ at: first.endMs, rank: 1, run: () => this.#startTurn(first.endMs) });
     }
     const tick = this.#lastTickMs + this.settings.interimEveryMs;
     candidates.push({ at: tick, rank: 2, run: () => this.#tick(tick) });
-    const last = this.#turnOpen && this.#nextStart > this.#turnFirst ? words[this.#nextStart - 1] : undefined;
+    const last = this.#turnOpen && this.#nextStart > this.#turnFirst ? this.timeline.word(this.#nextStart - 1) : undefined;
     if (last) {
       const following = this.timeline.nextWordFrom(last.endMs);
       const quietUntil = following ? following.startMs : Infinity;
@@ -106,7 +105,7 @@ export class ListenV2Fake extends ListeningFake {
 
   /** Words of the open turn heard by `ms`. */
   #heard(ms: number): HeardWord[] {
-    return this.timeline.wordsBefore(ms).slice(this.#turnFirst, this.#nextStart).filter((w) => w.endMs <= ms);
+    return this.timeline.heardFrom(this.#turnFirst, ms, this.#nextStart);
   }
 
   #turnInfo(event: FluxEvent, atMs: number, trigger?: string): void {

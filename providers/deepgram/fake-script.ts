@@ -36,7 +36,7 @@ import { durationSchema } from '../../sim/load/index.js';
 import { faultsSchema } from '../fake/script.js';
 
 const utteranceSchema = z.strictObject({
-  text: z.string().min(1),
+  text: z.string().regex(/\S/, { error: 'expected words to say, got blank text' }),
   at: durationSchema.optional(),
   word: durationSchema.optional(),
   pause: z.strictObject({ after_word: z.number().int().min(1), for: durationSchema }).optional(),

@@ -34,6 +34,8 @@ export interface DeepgramFakeOptions {
   readonly apiKey?: string;
   /** Clock for pacing and faults; default: the wall clock. */
   readonly clock?: Clock;
+  /** Keep what clients send in `connections[i].received` (default true; off for long-running fakes). */
+  readonly keepFrames?: boolean;
 }
 
 const INACTIVITY = { code: 1011, reason: 'Deepgram did not receive audio data or a text message within the timeout window. See https://dpgr.am/net0001' };
@@ -49,13 +51,14 @@ export class DeepgramFakeServer extends FakeServer {
   static async start(options: DeepgramFakeOptions = {}): Promise<DeepgramFakeServer> {
     const script = options.script ?? {};
     const clock = options.clock ?? new RealClock();
-    const log = new ConnectionLog();
+    const log = new ConnectionLog(options.keepFrames);
     const listenConfig = listenSettings(script);
     const speakConfig = speakSettings(script);
     const listening = await listen(
       {
         upgrade: (request, accept, refuse) => {
-          const { record, faults } = log.open(request, script.faults);
+          const opened = log.open(request, script.faults);
+          const { record, faults } = opened;
           const ids: FakeIds = { requestId: fakeUuid(1, record.number), modelUuid: fakeUuid(2, 1) };
           const refusal = refusalOf(request, record, options.apiKey) ?? faults.handshake;
           if (refusal) {
@@ -63,7 +66,7 @@ export class DeepgramFakeServer extends FakeServer {
             return refuse(refusal.status, JSON.stringify({ err_code: errCode(refusal.status), err_msg: refusal.message ?? errMessage(refusal.status), request_id: ids.requestId }));
           }
           accept((ws) => {
-            const socket = new FakeSocket(ws, record, faults, clock, INACTIVITY);
+            const socket = new FakeSocket(ws, opened, clock, INACTIVITY);
             if (record.path === '/v1/listen') new ListenV1Fake(socket, record.query, listenConfig, ids);
             else if (record.path === '/v2/listen') new ListenV2Fake(socket, record.query, listenConfig, ids);
             else new SpeakFake(socket, record.query, speakConfig, ids, clock);

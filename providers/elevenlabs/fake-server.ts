@@ -16,8 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, TimerHandle } from '../../core/clock/clock.js';
 import { RealClock } from '../../core/clock/real-clock.js';
 import { keyAccepted } from '../fake/auth.js';
-import { ConnectionLog, FakeSocket, type ConnectionRecord } from '../fake/connection.js';
-import type { ConnectionFaults } from '../fake/faults.js';
+import { ConnectionLog, FakeSocket, type ConnectionRecord, type OpenedConnection } from '../fake/connection.js';
 import { httpOutbox, readBody } from '../fake/http-outbox.js';
 import { FakeServer } from '../fake/fake-server.js';
 import { listen } from '../fake/listen.js';
@@ -34,6 +33,8 @@ export interface ElevenLabsFakeOptions {
   /** The only key accepted; default: any non-empty key. */
   readonly apiKey?: string;
   readonly clock?: Clock;
+  /** Keep what clients send in `connections[i].received` (default true; off for long-running fakes). */
+  readonly keepFrames?: boolean;
 }
 
 const STREAM_INPUT = /^\/v1\/text-to-speech\/([^/]+)\/stream-input$/;
@@ -53,11 +54,12 @@ export class ElevenLabsFakeServer extends FakeServer {
     const script = options.script ?? {};
     const clock = options.clock ?? new RealClock();
     const pacing = pacingOf(script);
-    const log = new ConnectionLog();
+    const log = new ConnectionLog(options.keepFrames);
     const listening = await listen(
       {
         upgrade: (request, accept, refuse) => {
-          const { record, faults } = log.open(request, script.faults);
+          const opened = log.open(request, script.faults);
+          const { record, faults } = opened;
           const refusal = streamInputRefusal(request, record, options.apiKey) ?? faults.handshake;
           if (refusal) {
             record.refused = refusal.status;
@@ -66,7 +68,7 @@ export class ElevenLabsFakeServer extends FakeServer {
           const headerKey = headerOf(request);
           const timeoutS = Number(record.query.get('inactivity_timeout') ?? 20);
           accept((ws) => {
-            const socket = new FakeSocket(ws, record, faults, clock, {
+            const socket = new FakeSocket(ws, opened, clock, {
               code: 1008,
               reason: `Have not received a new text message within the timeout of ${timeoutS} seconds. Streaming input will be closed.`,
               ms: timeoutS * 1000,
@@ -76,8 +78,7 @@ export class ElevenLabsFakeServer extends FakeServer {
           });
         },
         request: (request, response) => {
-          const { record, faults } = log.open(request, script.faults);
-          void handleHttp(request, response, record, faults, pacing, options.apiKey, clock).catch(() => response.socket?.destroy());
+          void handleHttp(request, response, log.open(request, script.faults), pacing, options.apiKey, clock).catch(() => response.socket?.destroy());
         },
       },
       options.port,
@@ -107,14 +108,13 @@ function streamInputRefusal(request: IncomingMessage, record: ConnectionRecord, 
 async function handleHttp(
   request: IncomingMessage,
   response: ServerResponse,
-  record: ConnectionRecord,
-  faults: ConnectionFaults,
+  { record, faults, keep }: OpenedConnection,
   pacing: ElevenLabsPacing,
   apiKey: string | undefined,
   clock: Clock,
 ): Promise<void> {
   const body = await readBody(request);
-  record.received.push(body);
+  keep(body);
   const streamed = STREAM.test(record.path);
   const refuse = (status: number, message?: string): void => {
     record.refused = status;

@@ -27,16 +27,33 @@ export interface ConnectionRecord {
   closed?: { readonly code: number; readonly reason: string; readonly by: 'client' | 'server' };
 }
 
-/** Numbers connections and keeps their records. */
+/** A new connection: its record, its faults, and how to keep what the client sends. */
+export interface OpenedConnection {
+  readonly record: ConnectionRecord;
+  readonly faults: ConnectionFaults;
+  /** Adds a frame (or body) to the record's `received`, unless the log keeps none. */
+  readonly keep: (frame: Frame) => void;
+}
+
+/**
+ * Numbers connections and keeps their records. With `keepFrames` false (a fake that serves for
+ * hours), what clients send is not kept.
+ */
 export class ConnectionLog {
   readonly records: ConnectionRecord[] = [];
+  readonly #keepFrames: boolean;
 
-  /** Records a new connection; returns its record and the faults that apply to it. */
-  open(request: IncomingMessage, faults: readonly Fault[] | undefined): { record: ConnectionRecord; faults: ConnectionFaults } {
+  constructor(keepFrames = true) {
+    this.#keepFrames = keepFrames;
+  }
+
+  /** Records a new connection. */
+  open(request: IncomingMessage, faults: readonly Fault[] | undefined): OpenedConnection {
     const url = new URL(request.url ?? '/', 'http://fake');
     const record: ConnectionRecord = { number: this.records.length + 1, path: url.pathname, query: url.searchParams, headers: request.headers, received: [] };
     this.records.push(record);
-    return { record, faults: new ConnectionFaults(faults, record.number) };
+    const keep = this.#keepFrames ? (frame: Frame) => void record.received.push(frame) : () => {};
+    return { record, faults: new ConnectionFaults(faults, record.number), keep };
   }
 }
 
@@ -67,7 +84,7 @@ export class FakeSocket {
   #closeHandlers: (() => void)[] = [];
   #closed = false;
 
-  constructor(socket: WebSocket, record: ConnectionRecord, faults: ConnectionFaults, clock: Clock, inactivity: InactivityClose) {
+  constructor(socket: WebSocket, { record, faults, keep }: OpenedConnection, clock: Clock, inactivity: InactivityClose) {
     this.#socket = socket;
     this.record = record;
     this.#clock = clock;
@@ -83,7 +100,7 @@ export class FakeSocket {
     socket.on('message', (data, isBinary) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
       const frame: Frame = isBinary ? new Uint8Array(bytes) : bytes.toString('utf8');
-      record.received.push(frame);
+      keep(frame);
       this.#armInactivity();
       if (!this.#closed) this.#frameHandler(frame);
     });

@@ -15,8 +15,7 @@ import type { Clock, TimerHandle } from '../../core/clock/clock.js';
 import { RealClock } from '../../core/clock/real-clock.js';
 import { tokenize } from '../scripted/scripted-llm.js';
 import { keyAccepted } from '../fake/auth.js';
-import { ConnectionLog, type ConnectionRecord } from '../fake/connection.js';
-import type { ConnectionFaults } from '../fake/faults.js';
+import { ConnectionLog, type ConnectionRecord, type OpenedConnection } from '../fake/connection.js';
 import { httpOutbox, readBody } from '../fake/http-outbox.js';
 import { FakeServer } from '../fake/fake-server.js';
 import { listen } from '../fake/listen.js';
@@ -31,6 +30,8 @@ export interface OpenAiFakeOptions {
   /** The only key accepted; default: any non-empty key. */
   readonly apiKey?: string;
   readonly clock?: Clock;
+  /** Keep request bodies in `requests[i].received` (default true; off for long-running fakes). */
+  readonly keepFrames?: boolean;
 }
 
 /** The fields of a chat request the fake reads. */
@@ -54,12 +55,11 @@ export class OpenAiFakeServer extends FakeServer {
   static async start(options: OpenAiFakeOptions = {}): Promise<OpenAiFakeServer> {
     const script = options.script ?? {};
     const clock = options.clock ?? new RealClock();
-    const log = new ConnectionLog();
+    const log = new ConnectionLog(options.keepFrames);
     const listening = await listen(
       {
         request: (request, response) => {
-          const { record, faults } = log.open(request, script.faults);
-          void handle(request, response, record, faults, script, options.apiKey, clock).catch(() => response.socket?.destroy());
+          void handle(request, response, log.open(request, script.faults), script, options.apiKey, clock).catch(() => response.socket?.destroy());
         },
       },
       options.port,
@@ -81,14 +81,13 @@ export class OpenAiFakeServer extends FakeServer {
 async function handle(
   request: IncomingMessage,
   response: ServerResponse,
-  record: ConnectionRecord,
-  faults: ConnectionFaults,
+  { record, faults, keep }: OpenedConnection,
   script: OpenAiScript,
   apiKey: string | undefined,
   clock: Clock,
 ): Promise<void> {
   const body = await readBody(request);
-  record.received.push(body);
+  keep(body);
   const requestId = `req_fake${String(record.number).padStart(6, '0')}`;
   if (request.method !== 'POST' || record.path !== '/v1/chat/completions') {
     return sendError(response, record, 404, { message: `Invalid URL (${request.method} ${record.path})`, type: 'invalid_request_error', param: null, code: null }, requestId);
