@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { FAKE_SERVERS, type FakeServerName } from '../providers/fake-servers.js';
 import { UsageError } from './usage.js';
 
+/** The usage text of `parley fake-server`. */
 export const FAKE_SERVER_USAGE = `Usage: parley fake-server <deepgram|openai|elevenlabs> [--port N] [--script FILE]
 
 Runs a local fake of the provider's streaming API on 127.0.0.1, with the real message shapes,

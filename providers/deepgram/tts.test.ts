@@ -91,6 +91,18 @@ describe('DeepgramAuraTts (speak.v1) against the fake', () => {
     expect(log.of('error')[0]!.error.message).toBe('deepgram: stall timeout after 100 ms: no message mid-stream');
   });
 
+  it('a fault placed after a flush: the first text is spoken, the connection dies at the second flush', async () => {
+    const { session, log } = await setup({ ...FAST, faults: [{ close: 1011, after: { flushes: 2 } }] });
+    session.pushText('One. ');
+    session.flush();
+    await log.until((events) => events.some((e) => e.type === 'flushed'));
+    session.pushText('Two. ');
+    session.flush();
+    await log.until((events) => events.some((e) => e.type === 'closed'));
+    expect(log.of('flushed')).toHaveLength(1);
+    expect(log.of('error')[0]!.error).toMatchObject({ kind: 'server', code: 1011 });
+  });
+
   it('a malformed message is a protocol error, and the stream goes on', async () => {
     const { session, log } = await setup({ ...FAST, faults: [{ malformed: true, after: { messages: 2 } }] });
     session.pushText('Hello. ');

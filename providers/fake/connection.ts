@@ -65,14 +65,14 @@ export interface InactivityClose {
   readonly ms?: number;
 }
 
+/** What goes out of a fake websocket: a frame, or the server's close after the frames before it. */
+export type Outgoing = Frame | { readonly close: number; readonly reason: string };
+
 /**
  * The server side of one fake websocket: records client frames, sends through an
  * {@link Outbox} (so faults apply), and closes when the client is inactive for the script's
  * `inactivity` (with the provider's code unless the script gives one).
  */
-/** What goes out of a fake websocket: a frame, or the server's close after the frames before it. */
-export type Outgoing = Frame | { readonly close: number; readonly reason: string };
-
 export class FakeSocket {
   readonly record: ConnectionRecord;
   readonly outbox: Outbox<Outgoing>;
