@@ -50,7 +50,7 @@ async function exchange(stt: SttProvider, tts: TtsProvider, openaiUrl: string): 
   cleanup.push(() => session.close());
   await session.start();
   const origin = clock.now();
-  const chunks = audio(1200);
+  const chunks = audio(900);
   for (const [i, chunk] of chunks.entries()) {
     session.pushAudio(chunk);
     if (i === 6) session.handleVad({ type: 'speech_start', onsetMs: origin + 100 });

@@ -100,7 +100,7 @@ describe('DeepgramStt (listen.v1) against the fake', () => {
   });
 
   it('sends KeepAlive while no audio flows, so the idle connection survives the inactivity close', async () => {
-    const server = await fake({ faults: [{ inactivity: '150ms' }] });
+    const server = await fake({ faults: [{ inactivity: '400ms' }] });
     const { log } = await open(server, { keepAliveMs: 40 });
     await eventually(() => server.connections[0]!.received.filter((f) => f === '{"type":"KeepAlive"}').length >= 5, 5000, 'keep-alives');
     expect(log.of('error')).toEqual([]);

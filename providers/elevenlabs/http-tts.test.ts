@@ -51,7 +51,7 @@ describe('ElevenLabsHttpTts (textToSpeech.stream) against the fake', () => {
   });
 
   it('HTTP errors, dropped connections and stalls are error events; later flushes still speak', async () => {
-    const { session, log } = await setup({ faults: [{ handshake: 401, on: [1] }, { close: 1011, after: { messages: 2 }, on: [2] }, { stall: true, after: { messages: 2 }, on: [3] }] }, { timeouts: { stallMs: 100 } });
+    const { session, log } = await setup({ faults: [{ handshake: 401, on: [1] }, { close: 1011, after: { messages: 2 }, on: [2] }, { stall: true, after: { messages: 2 }, on: [3] }] }, { timeouts: { stallMs: 300 } });
     for (let i = 0; i < 4; i++) {
       session.pushText('Hello there, friend. ');
       session.flush();
@@ -60,7 +60,7 @@ describe('ElevenLabsHttpTts (textToSpeech.stream) against the fake', () => {
     const [auth, dropped, stalled] = log.of('error').map((e) => e.error);
     expect(auth).toMatchObject({ provider: 'elevenlabs', kind: 'auth', code: 401, message: 'elevenlabs: HTTP 401: Invalid API key' });
     expect(dropped).toMatchObject({ kind: 'network' });
-    expect(stalled).toMatchObject({ kind: 'timeout', message: 'elevenlabs: stall timeout after 100 ms: no data mid-stream' });
+    expect(stalled).toMatchObject({ kind: 'timeout', message: 'elevenlabs: stall timeout after 300 ms: no data mid-stream' });
     expect(log.of('flushed')).toHaveLength(1);
   });
 

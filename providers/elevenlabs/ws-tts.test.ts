@@ -81,7 +81,7 @@ describe('ElevenLabsWsTts (stream-input) against the fake', () => {
   });
 
   it('keeps idle sockets alive with a single space; without, an open segment dies of inactivity (1008)', async () => {
-    const server = await fake({ faults: [{ inactivity: '150ms' }] });
+    const server = await fake({ faults: [{ inactivity: '400ms' }] });
     const { log } = await open(server, { keepAliveMs: 40 });
     await eventually(() => server.connections[0]!.received.filter((f) => f === '{"text":" "}').length >= 5, 5000, 'keep-alives');
     expect(server.connections[0]!.closed).toBeUndefined();

@@ -118,9 +118,9 @@ describe('OpenAiLlm against the fake', () => {
 
   it('a stalled stream trips the stall timeout', async () => {
     const server = await fake({ default_reply: 'one two three four', faults: [{ stall: true, after: { messages: 3 } }] });
-    const events = await run(llm(server, { timeouts: { stallMs: 100 } }));
+    const events = await run(llm(server, { timeouts: { stallMs: 300 } }));
     expect(text(events)).toBe('one two');
-    expect(end(events).error).toMatchObject({ kind: 'timeout', message: 'openai: stall timeout after 100 ms: no data mid-stream' });
+    expect(end(events).error).toMatchObject({ kind: 'timeout', message: 'openai: stall timeout after 300 ms: no data mid-stream' });
   });
 
   it('slow response headers trip the connect timeout; a slow first token the first-token timeout', async () => {
