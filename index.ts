@@ -105,6 +105,36 @@ export { ScriptedLlm, tokenize, type ScriptedLlmOptions, type ScriptedReply } fr
 export { ScriptedStt, ScriptedSttSession, type ScriptedSttOptions, type TimedSttEvent } from './providers/scripted/scripted-stt.js';
 export { ScriptedTts, type ScriptedTtsOptions } from './providers/scripted/scripted-tts.js';
 
+// Real providers (their SDKs load on first connect), their protocol cores, transports and failover
+export type { ProviderTimeouts, TimeoutName } from './providers/timeouts.js';
+export { redact, type Credentials } from './providers/secrets.js';
+export { openWebSocket, HandshakeError, type CloseInfo, type Frame, type WebSocketFactory, type WebSocketTransport } from './providers/transport/websocket.js';
+export { FailoverLlm, FailoverStt, FailoverTts, type FailoverOptions } from './providers/failover.js';
+export { DEEPGRAM_ENV, type DeepgramOptions } from './providers/deepgram/client.js';
+export { DeepgramFluxStt, DeepgramStt, type DeepgramFluxOptions, type DeepgramListenOptions, type DeepgramSttOptions } from './providers/deepgram/stt.js';
+export { DeepgramAuraTts, type DeepgramTtsOptions } from './providers/deepgram/tts.js';
+export { AudioTimeline } from './providers/deepgram/audio-timeline.js';
+export { ListenV1Protocol } from './providers/deepgram/listen-v1-protocol.js';
+export { FLUX_FRAME_MS, ListenV2Protocol } from './providers/deepgram/listen-v2-protocol.js';
+export { SpeakProtocol } from './providers/deepgram/speak-protocol.js';
+export { OPENAI_ENV, OpenAiLlm, type OpenAiLlmOptions } from './providers/openai/llm.js';
+export { ChatStreamProtocol, chatRequestBody, type ChatRequestBody, type StreamEnding } from './providers/openai/chat-protocol.js';
+export { ELEVENLABS_ENV, type ElevenLabsOptions, type ElevenLabsPcmRate } from './providers/elevenlabs/client.js';
+export { ElevenLabsWsTts, type ElevenLabsWsOptions } from './providers/elevenlabs/ws-tts.js';
+export { ElevenLabsHttpTts, type ElevenLabsHttpOptions } from './providers/elevenlabs/http-tts.js';
+export { StreamInputProtocol, type StreamInputEvent, type VoiceSettings } from './providers/elevenlabs/stream-input-protocol.js';
+
+// Fake provider servers (for tests of your own code; `parley fake-server` on the command line)
+export { FAKE_SERVERS, type FakeServerKind, type FakeServerName, type LaunchOptions, type RunningFake } from './providers/fake-servers.js';
+export { DeepgramFakeServer, type DeepgramFakeOptions } from './providers/deepgram/fake-server.js';
+export { deepgramScriptSchema, type DeepgramScript } from './providers/deepgram/fake-script.js';
+export { OpenAiFakeServer, type OpenAiFakeOptions } from './providers/openai/fake-server.js';
+export { openAiScriptSchema, type OpenAiScript } from './providers/openai/fake-script.js';
+export { ElevenLabsFakeServer, type ElevenLabsFakeOptions } from './providers/elevenlabs/fake-server.js';
+export { elevenLabsScriptSchema, type ElevenLabsScript } from './providers/elevenlabs/fake-script.js';
+export { faultSchema, triggerSchema, type Fault, type Trigger } from './providers/fake/script.js';
+export type { ConnectionRecord } from './providers/fake/connection.js';
+
 // Simulator
 export type { Distribution } from './sim/distribution.js';
 export type { AgentConfig, LlmSpec, SttSpec, TtsSpec, VadSpec } from './sim/config/model.js';

@@ -33,6 +33,9 @@ Commands:
   init [DIR]               write a starter scenario and agent config (parley init --help)
   vad FILE.wav             print the speech segments a VAD (Silero or energy) finds in a
                            recording, to check and tune VAD settings (parley vad --help)
+  fake-server <deepgram|openai|elevenlabs> [--port N] [--script FILE]
+                           run a protocol-faithful fake of a provider on 127.0.0.1 and print
+                           its base URL; serves until Ctrl-C (parley fake-server --help)
   help                     show this help
 
 Options:
@@ -77,6 +80,9 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
         return await clipsCommand(rest, out);
       case 'vad':
         return await vadCommand(rest, out);
+      case 'fake-server':
+        // Loaded on demand: the fake servers are not needed to run scenarios.
+        return await (await import('./fake-server-command.js')).fakeServerCommand(rest, out, err);
       default:
         throw new UsageError(`unknown command "${command}" (try: parley --help)`);
     }
@@ -91,7 +97,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
 }
 
 /** Subcommands, named in their usage errors ("parley run: …"). */
-const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema', 'compare', 'merge', 'clips', 'vad'];
+const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema', 'compare', 'merge', 'clips', 'vad', 'fake-server'];
 
 /** One line: node:util's wording of an unknown option is replaced by a shorter one. */
 function usageMessage(error: Error, who: string): string {

@@ -114,6 +114,10 @@ export interface TraceEventMap {
 
   /** A user turn that got no answer, and why. */
   'turn.failed': { turn: number; speech?: number; why: string };
+
+  // Providers
+  /** A failover chain gave up on provider `from` after consecutive failures (the last one: `why`) and uses `to`. */
+  'provider.failover': { role: 'stt' | 'llm' | 'tts'; from: string; to: string; why: string };
 }
 
 export type TraceEventType = keyof TraceEventMap;
