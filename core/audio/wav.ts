@@ -84,6 +84,7 @@ function readWithWavefile(bytes: Uint8Array, layout: WavLayout, file: string): F
     if (layout.encoding === 'mulaw') wav.fromMuLaw();
     if (layout.encoding === 'alaw') wav.fromALaw();
     // Float32Array output: integers up to 24 bits are exact, 32-bit ones round to float32 as they would anyway.
+    // wavefile's types say Float64Array; it returns the OutputObject given, one per channel when not mono.
     const samples = wav.getSamples(false, Float32Array) as unknown as Float32Array | Float32Array[];
     raw = samples instanceof Float32Array ? [samples] : samples.slice(0, KEPT_CHANNELS);
   } catch (error) {
