@@ -1,3 +1,6 @@
+/** Updates (steps of far-end audio) before any delay is adopted. */
+const MIN_UPDATES = 64;
+
 /** Options of {@link DelayEstimator}. */
 export interface DelayEstimatorOptions {
   /** Samples per envelope step (e.g. 128 at 16 kHz: 8 ms). */
@@ -6,7 +9,7 @@ export interface DelayEstimatorOptions {
   readonly maxLagSteps: number;
   /** Memory of the correlation statistics, in steps (exponential forgetting). Default 500. */
   readonly memorySteps?: number;
-  /** Lowest normalised correlation that counts as a detection. Default 0.5. */
+  /** Lowest normalised correlation that counts as a detection. Default 0.6. */
   readonly minCorrelation?: number;
   /** Updates a new best lag must win in a row before it replaces the current one. Default 8. */
   readonly confirmations?: number;
@@ -44,7 +47,7 @@ export class DelayEstimator {
   constructor(options: DelayEstimatorOptions) {
     this.#maxLag = options.maxLagSteps;
     this.#lambda = 1 - 1 / (options.memorySteps ?? 500);
-    this.#minCorrelation = options.minCorrelation ?? 0.5;
+    this.#minCorrelation = options.minCorrelation ?? 0.6;
     this.#confirmations = options.confirmations ?? 8;
     this.#history = new Float64Array(this.#maxLag + 1);
     this.#sumR = new Float64Array(this.#maxLag + 1);
@@ -105,7 +108,8 @@ export class DelayEstimator {
   }
 
   #decide(lag: number, correlation: number): void {
-    if (this.#weight < this.#confirmations * 4 || correlation < this.#minCorrelation) return;
+    // Half a second of far-end audio at least: with less, noise correlates by chance.
+    if (this.#weight < MIN_UPDATES || correlation < this.#minCorrelation) return;
     if (this.#delaySteps !== undefined && Math.abs(lag - this.#delaySteps) <= 1) {
       this.#candidate = undefined;
       this.#correlation = correlation;

@@ -43,11 +43,13 @@ export interface EchoCancellerStats {
 
 const FLOOR_DB = -80;
 /** How long the far end must have talked without an echo path being found before echo is expected to be absent. */
-const NO_PATH_AFTER_MS = 1000;
+const NO_PATH_AFTER_MS = 1500;
 /** How fast the echo's expected level falls then (per block). */
 const NO_PATH_DOWN_RATE = 0.15;
 /** ERLE from which the filter's own residual, not the echo's level, sets the double-talk threshold. */
 const CONVERGED_ERLE_DB = 12;
+/** ERLE from which the filter learns on every other block only. */
+const WELL_CONVERGED_ERLE_DB = 30;
 /** Once converged: how far above the expected residual the near end must be. */
 const CONVERGED_MARGIN_DB = 15;
 /** Reference quieter than this (per-sample mean square) is silence. −60 dBFS. */
@@ -88,6 +90,8 @@ export class EchoCanceller {
   #erleDb = 0;
   /** Blocks with the far end active before an echo path was found. */
   #farEndBlocks = 0;
+  /** Blocks the filter could learn from. */
+  #blocks = 0;
   readonly #aligned: Float64Array;
   readonly #echo: Float64Array;
   readonly #error: Float64Array;
@@ -194,7 +198,10 @@ export class EchoCanceller {
       // changed, its residual looks like talking, and this lets the level rule take over again.
       this.#erleDb = Math.max(0, this.#erleDb - 0.5);
     } else {
-      this.#filter.learn(error);
+      // A filter that cancels well moves little from block to block: learning on every other
+      // block then keeps it as good at two thirds of the cost.
+      this.#blocks++;
+      if (this.#erleDb < WELL_CONVERGED_ERLE_DB || this.#blocks % 2 === 0) this.#filter.learn(error);
       this.#learnGain(micPower, spanPower);
       if (residualPower > 0 && micPower > ACTIVE_POWER * 1e-2) {
         this.#erleDb = 0.95 * this.#erleDb + 0.05 * Math.max(0, 10 * Math.log10(micPower / residualPower));

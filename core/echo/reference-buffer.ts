@@ -46,9 +46,17 @@ export class ReferenceBuffer {
 
   /** Copies samples [from, from + out.length) into `out`; silence where nothing was written. */
   read(from: number, out: Float64Array | Float32Array): void {
-    for (let i = 0; i < out.length; i++) {
-      const index = from + i;
-      out[i] = index >= this.#start && index < this.#end ? this.#ring[index & this.#mask]! : 0;
+    const to = from + out.length;
+    const first = Math.min(to, Math.max(from, this.#start));
+    const last = Math.max(first, Math.min(to, this.#end));
+    out.fill(0, 0, first - from);
+    out.fill(0, last - from);
+    // The kept part, in at most two runs of the ring.
+    for (let index = first; index < last; ) {
+      const offset = index & this.#mask;
+      const run = Math.min(last - index, this.capacity - offset);
+      out.set(this.#ring.subarray(offset, offset + run), index - from);
+      index += run;
     }
   }
 

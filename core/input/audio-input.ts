@@ -1,5 +1,6 @@
 import type { AudioChunk } from '../audio/chunk.js';
 import type { Clock } from '../clock/clock.js';
+import { rmsDb } from '../audio/mix.js';
 import { floatToPcm16, pcm16ToFloat } from '../audio/pcm.js';
 import { resample } from '../audio/resample.js';
 import { EchoCanceller, type EchoBlockVerdict, type EchoCancellerOptions } from '../echo/echo-canceller.js';
@@ -20,6 +21,8 @@ export interface AudioInputOptions {
   readonly hysteresis?: VadHysteresisOptions;
   /** Echo cancellation against what the agent played; `false` turns it off. Default on. */
   readonly echoCanceller?: AudioInputEchoOptions | false;
+  /** Report the cleaned audio (`audio` events, for an STT that needs it). Default true. */
+  readonly forwardAudio?: boolean;
 }
 
 /** What the microphone path reports. */
@@ -65,8 +68,10 @@ export class AudioInput {
   readonly #pending: Float32Array;
   #pendingLength = 0;
   #nextIndex: number | undefined;
-  readonly #cleaned: Float32Array;
+  readonly #cleaned: readonly Float32Array[];
+  #turn = 0;
   #delayMs: number | undefined;
+  readonly #forwardAudio: boolean;
   #processing: Promise<void> = Promise.resolve();
 
   constructor(options: AudioInputOptions) {
@@ -79,8 +84,9 @@ export class AudioInput {
       options.echoCanceller === false
         ? undefined
         : new EchoCanceller({ ...options.echoCanceller, sampleRate: this.sampleRate, blockSamples: this.windowSamples });
+    this.#forwardAudio = options.forwardAudio ?? true;
     this.#pending = new Float32Array(this.windowSamples);
-    this.#cleaned = new Float32Array(this.windowSamples);
+    this.#cleaned = [new Float32Array(this.windowSamples), new Float32Array(this.windowSamples)];
   }
 
   /** Calls `listener` for every later event; returns the unsubscribe function. */
@@ -147,25 +153,68 @@ export class AudioInput {
     }
   }
 
-  async #window(window: Float32Array): Promise<void> {
-    const index = this.#nextIndex!;
+  /**
+   * Starts one whole window (exactly `windowSamples` samples, arriving at `atMs` or, after the
+   * first, where the previous ended): echo cancellation now, and the VAD's inference, which may
+   * run on while the caller does other work. The returned function completes it: the VAD's
+   * answer, the hysteresis, and the window's events, in that order.
+   */
+  beginWindow(window: Float32Array, atMs: number): () => Promise<void> {
+    return this.submitWindow(this.prepareWindow(window, atMs));
+  }
+
+  /**
+   * The first half of {@link beginWindow}: echo cancellation of one whole window. Windows are
+   * prepared in order; a prepared window must be submitted before the next is prepared.
+   */
+  prepareWindow(window: Float32Array, atMs: number): PreparedWindow {
+    if (window.length !== this.windowSamples) throw new RangeError(`a window is ${this.windowSamples} samples, got ${window.length}`);
+    this.#nextIndex ??= this.#index(atMs);
+    const index = this.#nextIndex;
     this.#nextIndex = index + this.windowSamples;
     let cleaned = window;
     let echo: EchoBlockVerdict | undefined;
+    let echoPath: number | undefined;
     if (this.#canceller) {
-      echo = this.#canceller.process(index, window, this.#cleaned);
-      cleaned = this.#cleaned;
+      // Two buffers in turn: a prepared window's samples stay put until it is submitted.
+      cleaned = this.#cleaned[this.#turn]!;
+      this.#turn ^= 1;
+      echo = this.#canceller.process(index, window, cleaned);
       const delayMs = this.#canceller.stats.delayMs;
       if (delayMs !== undefined && delayMs !== this.#delayMs) {
         this.#delayMs = delayMs;
-        this.#listeners.emit({ type: 'echo_path', delayMs });
+        echoPath = delayMs;
       }
     }
-    const startMs = this.#ms(index);
-    const endMs = this.#ms(index + this.windowSamples);
-    const levelDb = levelOf(cleaned);
-    this.#listeners.emit({ type: 'audio', chunk: { sampleRate: this.sampleRate, samples: cleaned.length, pcm: floatToPcm16(cleaned), levelDb } });
-    const probability = await this.#vad.process(cleaned);
+    return {
+      startMs: this.#ms(index),
+      endMs: this.#ms(index + this.windowSamples),
+      cleaned,
+      levelDb: rmsDb(cleaned),
+      echo,
+      echoPath,
+    };
+  }
+
+  /**
+   * The second half of {@link beginWindow}: hands a prepared window to the VAD (complete the
+   * previous window first); the returned function completes it.
+   */
+  submitWindow(prepared: PreparedWindow): () => Promise<void> {
+    const audio = this.#forwardAudio ? floatToPcm16(prepared.cleaned) : undefined;
+    const probability = this.#vad.process(prepared.cleaned);
+    return () => this.#complete(prepared, probability, audio);
+  }
+
+  async #window(window: Float32Array): Promise<void> {
+    await this.submitWindow(this.prepareWindow(window, this.#ms(this.#nextIndex!)))();
+  }
+
+  async #complete(prepared: PreparedWindow, answer: PromiseLike<number>, audio: Int16Array | undefined): Promise<void> {
+    const { startMs, endMs, levelDb, echo, echoPath } = prepared;
+    const probability = await answer;
+    if (echoPath !== undefined) this.#listeners.emit({ type: 'echo_path', delayMs: echoPath });
+    if (audio) this.#listeners.emit({ type: 'audio', chunk: { sampleRate: this.sampleRate, samples: audio.length, pcm: audio, levelDb } });
     this.#listeners.emit({ type: 'window', startMs, endMs, probability, levelDb, echo });
     const finite = Number.isFinite(levelDb) ? { levelDb } : {};
     for (const event of this.#hysteresis.push({ startMs, durationMs: endMs - startMs, probability, ...finite })) {
@@ -182,15 +231,20 @@ export class AudioInput {
   }
 }
 
-/** RMS level in dBFS (−Infinity for digital silence). */
-function levelOf(samples: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < samples.length; i++) sum += samples[i]! * samples[i]!;
-  return 10 * Math.log10(sum / samples.length);
-}
-
 /** A hysteresis event as the session takes it (the STT's padded start is not the session's business). */
 function withoutPadding(event: ReturnType<VadHysteresis['push']>[number]): VadEvent {
   if (event.type === 'speech_end') return event;
   return { type: 'speech_start', onsetMs: event.onsetMs, ...(event.levelDb !== undefined ? { levelDb: event.levelDb } : {}) };
+}
+
+/** A window through the echo canceller, ready for the VAD. */
+export interface PreparedWindow {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** The cleaned samples (valid until the window after next is prepared). */
+  readonly cleaned: Float32Array;
+  readonly levelDb: number;
+  readonly echo: EchoBlockVerdict | undefined;
+  /** A newly found echo path delay, reported when the window completes. */
+  readonly echoPath: number | undefined;
 }

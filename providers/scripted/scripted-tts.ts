@@ -206,7 +206,10 @@ function evenTimings(count: number, msPerChar: number): Pick<SpokenText, 'charSt
   };
 }
 
-/** The characters that start in the part of the audio one chunk covers, timed from the chunk's start. */
+/**
+ * The characters that start in the part of the audio one chunk covers, timed from the chunk's
+ * start. Character times never go back, so the first one is found by bisection.
+ */
 function alignmentOf(
   chars: readonly string[],
   timings: Pick<SpokenText, 'charStartMs' | 'charDurationMs'>,
@@ -216,13 +219,17 @@ function alignmentOf(
   const picked: string[] = [];
   const starts: number[] = [];
   const durations: number[] = [];
-  chars.forEach((char, i) => {
-    const startMs = timings.charStartMs[i]!;
-    if (startMs >= fromMs && startMs < fromMs + lengthMs) {
-      picked.push(char);
-      starts.push(startMs - fromMs);
-      durations.push(timings.charDurationMs[i]!);
-    }
-  });
+  let low = 0;
+  let high = chars.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (timings.charStartMs[middle]! < fromMs) low = middle + 1;
+    else high = middle;
+  }
+  for (let i = low; i < chars.length && timings.charStartMs[i]! < fromMs + lengthMs; i++) {
+    picked.push(chars[i]!);
+    starts.push(timings.charStartMs[i]! - fromMs);
+    durations.push(timings.charDurationMs[i]!);
+  }
   return { chars: picked, charStartMs: starts, charDurationMs: durations };
 }

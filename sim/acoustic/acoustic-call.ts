@@ -4,6 +4,8 @@ import { RandomStreams, type Random } from '../../core/random/random.js';
 import { createEnergyVad } from '../../core/vad/energy-vad.js';
 import type { FrameVad } from '../../core/vad/frame-vad.js';
 import { createSileroVad } from '../../core/vad/silero.js';
+import { createThreadedSileroVad } from '../../core/vad/threaded-silero.js';
+import { isMainThread } from 'node:worker_threads';
 import type { SttWord } from '../../providers/stt.js';
 import type { AgentConfig } from '../config/model.js';
 import { draw } from '../distribution.js';
@@ -63,8 +65,8 @@ export async function runAcousticCall(scenario: Scenario, config: AgentConfig, s
   // so the symbolic world's draws are untouched.
   const streams = new RandomStreams(seed);
   const acousticRandom = (name: string): Random => streams.stream(`acoustic-${name}`);
-  // At least one packet: audio leaves the phone a packet at a time.
-  const uplinkMs = Math.max(PACKET_MS, draw(scenario.channel.uplinkMs, acousticRandom('uplink')) + draw(scenario.channel.jitterMs, acousticRandom('uplink')));
+  // Audio leaves the phone a packet at a time: a packet's length on top of the network's latency.
+  const uplinkMs = PACKET_MS + draw(scenario.channel.uplinkMs, acousticRandom('uplink')) + draw(scenario.channel.jitterMs, acousticRandom('uplink'));
   const echoDelayMs = scenario.channel.echo ? draw(scenario.channel.echo.delayMs, acousticRandom('echo')) : undefined;
 
   let input: AudioInput | undefined;
@@ -93,7 +95,15 @@ export async function runAcousticCall(scenario: Scenario, config: AgentConfig, s
   });
   const { clock, session, ear } = call;
 
-  const vad: FrameVad = config.vad.model === 'energy' ? createEnergyVad({ sampleRate }) : await createSileroVad({ sampleRate });
+  // Silero on a thread of its own overlaps the model with the simulation; in a worker of the
+  // pool (--workers) the other workers already take the other cores, and a second busy thread
+  // per call would only compete with them.
+  const vad: FrameVad =
+    config.vad.model === 'energy'
+      ? createEnergyVad({ sampleRate })
+      : isMainThread
+        ? await createThreadedSileroVad({ sampleRate })
+        : await createSileroVad({ sampleRate });
   input = new AudioInput({
     clock,
     vad,
@@ -104,6 +114,8 @@ export async function runAcousticCall(scenario: Scenario, config: AgentConfig, s
       prefixPaddingMs: config.vad.prefixPaddingMs,
     },
     echoCanceller: config.echoCanceller,
+    // The simulated STT hears the script, not samples.
+    forwardAudio: false,
   });
   input.listenTo(session.playout);
   input.subscribe((event) => {
@@ -147,20 +159,42 @@ export async function runAcousticCall(scenario: Scenario, config: AgentConfig, s
   const window = new Float32Array(windowSamples);
   const limit = Math.round((scenario.maxDurationMs * sampleRate) / 1000);
   let sent = 0;
-  for (let at = 0; !call.finished() && at < limit; at += windowSamples) {
-    const end = at + windowSamples;
-    await clock.runUntil((end * 1000) / sampleRate);
-    // The packets that cover this window once they arrive (`latency` after capture, which is
-    // at least a packet long, so none of them is captured after now).
+  /** Sends the packets whose audio reaches the agent before sample `end` (`latency` after capture). */
+  const transmitUntil = (end: number): void => {
     while (sent + latencySamples < end) {
-      micSignal.render(sent, packet);
+      micSignal!.render(sent, packet);
       micTrack.write(sent, packet);
       uplink.transmit(sent, packet, delivered);
       arrived.push(delivered);
       sent += packetSamples;
     }
+  };
+  const ms = (index: number): number => (index * 1000) / sampleRate;
+  const next = (at: number) => {
+    transmitUntil(at + windowSamples);
     arrived.shift(window);
-    await input.push(window, (at * 1000) / sampleRate);
+    return input.prepareWindow(window, ms(at));
+  };
+  if (latencySamples >= windowSamples + packetSamples) {
+    // With an uplink at least a window and a packet long, what reaches the agent during the next
+    // window has all been captured by the end of this one. So while the VAD infers this window
+    // (on a thread of its own), the call's timers run up to its end and the next window is
+    // rendered and echo-cancelled; the VAD's answer is then applied at the window's end, as it
+    // would be without the head start.
+    let prepared = next(0);
+    for (let at = 0; !call.finished() && at < limit; at += windowSamples) {
+      const end = at + windowSamples;
+      const complete = input.submitWindow(prepared);
+      await clock.runUntil(ms(end));
+      prepared = next(end);
+      await complete();
+    }
+  } else {
+    for (let at = 0; !call.finished() && at < limit; at += windowSamples) {
+      const end = at + windowSamples;
+      await clock.runUntil(ms(end));
+      await input.submitWindow(next(at))();
+    }
   }
   await input.end(clock.now());
   await vad.dispose();

@@ -65,9 +65,16 @@ export function trimSilence(samples: Float32Array): Float32Array {
  * timed by the word it belongs to (the alignment a TTS like ElevenLabs gives).
  */
 export function agentVoice(bank: ClipBank, sampleRate: number, levelDb: number): (text: string) => SpokenText {
+  // An agent says the same things again and again: render each text once per call.
+  const spoken = new Map<string, SpokenText>();
   return (text) => {
-    const speech = bank.render('agent', text, sampleRate);
-    return { samples: atSpeechLevel(speech.samples, sampleRate, levelDb), ...charTimings(text.trim(), speech.words) };
+    let result = spoken.get(text);
+    if (!result) {
+      const speech = bank.render('agent', text, sampleRate);
+      result = { samples: atSpeechLevel(speech.samples, sampleRate, levelDb), ...charTimings(text.trim(), speech.words) };
+      spoken.set(text, result);
+    }
+    return result;
   };
 }
 
