@@ -1,18 +1,27 @@
 /**
  * `npm run bench`: how much faster than real time the simulator runs, as one JSON object per
- * line: { name, simulatedSeconds, wallSeconds, speedup }. Numbers, not assertions: the machine
- * is shared and noisy, so compare ratios measured in one run.
+ * line: { name, simulatedSeconds, wallSeconds, speedup }; acoustic entries add vadOnlySpeedup
+ * (Silero alone over the same audio, measured in the same run), ratio (speedup / vadOnlySpeedup)
+ * and peakRssMB. Numbers, not assertions: the machine is shared and noisy, so compare ratios
+ * measured in one run.
  */
 import { PRESETS } from '../sim/config/presets.js';
 import { withProviderOverrides } from '../sim/config/resolve.js';
 import { judgeCall } from '../sim/assert/scenario-result.js';
 import { runCall } from '../sim/world/call.js';
-import { tenMinuteCall } from './bench-scenarios.js';
+import { tenMinuteAcousticCall, tenMinuteCall } from './bench-scenarios.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { pcm16ToFloat } from '../core/audio/pcm.js';
+import type { FrameVad } from '../core/vad/frame-vad.js';
+import { speechProbabilities } from '../core/vad/segments.js';
+import { createSileroVad } from '../core/vad/silero.js';
+import { runAcousticCall } from '../sim/acoustic/acoustic-call.js';
 import fc from 'fast-check';
 import { scenarioFile } from '../sim/fuzz/arbitraries.js';
 import { scenarioFromObject } from '../sim/scenario/load.js';
 import { violationsOf } from './fuzz.js';
-import { prepare } from './run.js';
+import { prepare, type PreparedScenario } from './run.js';
 
 interface BenchResult {
   readonly name: string;
@@ -49,9 +58,10 @@ async function main(): Promise<void> {
 
   const library = prepare({ paths: ['scenarios'], config: 'default' });
   if (library.errors.length > 0) throw new Error(library.errors.map(String).join('\n'));
+  const symbolic = library.scenarios.filter((s) => !s.scenario.acoustic);
   print(await measure(`symbolic-library`, 3, async () => {
     let total = 0;
-    for (const { scenario, config: c } of library.scenarios) {
+    for (const { scenario, config: c } of symbolic) {
       const result = await runCall(scenario, c, scenario.seed ?? 1);
       judgeCall(result);
       total += result.endMs;
@@ -88,5 +98,71 @@ async function benchFuzz(): Promise<void> {
   );
 }
 
-await main();
-await benchFuzz();
+/**
+ * An acoustic entry: runs `calls` (once to warm up, then measured), then Silero alone over the
+ * same audio (each call's microphone signal, window by window, in this thread) for
+ * vadOnlySpeedup. peakRssMB is the process's peak resident memory up to the end of the calls.
+ */
+async function benchAcoustic(name: string, calls: readonly PreparedScenario[]): Promise<void> {
+  for (const { scenario, config } of calls) await runAcousticCall({ ...scenario, maxDurationMs: Math.min(scenario.maxDurationMs, 20_000) }, config, 1);
+  const recordings: { readonly mic: Int16Array; readonly sampleRate: number }[] = [];
+  let simulatedMs = 0;
+  const started = performance.now();
+  for (const { scenario, config } of calls) {
+    const call = await runAcousticCall(scenario, config, scenario.seed ?? 1);
+    judgeCall(call);
+    simulatedMs += call.endMs;
+    recordings.push(call.recording);
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  // The simulation's peak, before the VAD-only measurement adds a model to this thread.
+  const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  // Each recording at the rate its call's VAD ran at, as that VAD heard it (8 kHz on a phone line).
+  const audio = recordings.map((r) => ({ sampleRate: r.sampleRate, samples: pcm16ToFloat(r.mic) }));
+  const vads = new Map<number, FrameVad>();
+  for (const rate of new Set(audio.map((a) => a.sampleRate))) {
+    const vad = await createSileroVad({ sampleRate: rate === 8000 ? 8000 : 16000 });
+    await speechProbabilities(audio.find((a) => a.sampleRate === rate)!.samples.subarray(0, rate), vad);
+    vads.set(rate, vad);
+  }
+  const vadStarted = performance.now();
+  for (const { sampleRate, samples } of audio) await speechProbabilities(samples, vads.get(sampleRate)!);
+  const vadSeconds = (performance.now() - vadStarted) / 1000;
+  for (const vad of vads.values()) await vad.dispose();
+  const audioSeconds = audio.reduce((sum, a) => sum + a.samples.length / a.sampleRate, 0);
+  const simulatedSeconds = simulatedMs / 1000;
+  const speedup = simulatedSeconds / wallSeconds;
+  const vadOnlySpeedup = audioSeconds / vadSeconds;
+  process.stdout.write(
+    `${JSON.stringify({
+      name,
+      simulatedSeconds: round(simulatedSeconds),
+      wallSeconds: round(wallSeconds),
+      speedup: Math.round(speedup),
+      vadOnlySpeedup: Math.round(vadOnlySpeedup),
+      ratio: Math.round((speedup / vadOnlySpeedup) * 100) / 100,
+      peakRssMB,
+    })}\n`,
+  );
+}
+
+/** The 10-minute acoustic call, in a process of its own so that its peak memory is its own. */
+function benchAcousticCallInChild(): void {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ACOUSTIC_CALL], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`the acoustic call bench failed (exit ${child.status})`);
+  process.stdout.write(child.stdout);
+}
+
+const ACOUSTIC_CALL = '--acoustic-10min-call';
+
+if (process.argv.includes(ACOUSTIC_CALL)) {
+  const call = tenMinuteAcousticCall();
+  await benchAcoustic('acoustic-10min-call', [{ scenario: call, config: withProviderOverrides(PRESETS.default!, call.providers) }]);
+} else {
+  await main();
+  await benchFuzz();
+  benchAcousticCallInChild();
+  const library = prepare({ paths: ['scenarios/acoustic'], config: 'default' });
+  if (library.errors.length > 0) throw new Error(library.errors.map(String).join('\n'));
+  await benchAcoustic('acoustic-library', library.scenarios);
+}

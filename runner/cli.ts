@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
       case 'schema':
         return await schemaCommand(rest, out);
       case 'clips':
-        return await clipsCommand(rest, out);
+        return await clipsCommand(rest, out, err);
       case 'vad':
         return await vadCommand(rest, out);
       case 'fake-server':

@@ -85,7 +85,7 @@ describe('parley clips --check', () => {
 
   it('exits 2 for a path that does not exist', async () => {
     const { code, errLines } = await parley('clips', '--check', join(dir, 'nowhere'));
-    expect(errLines).toEqual([`parley clips: ${join(dir, 'nowhere')}: no such file or directory`]);
+    expect(errLines).toEqual([`${join(dir, 'nowhere')}: no such file or directory`]); // as parley run prints it
     expect(code).toBe(2);
   });
 

@@ -23,7 +23,7 @@ Options:
   -h, --help    show this help`;
 
 /** `parley clips`: returns the exit code. */
-export async function clipsCommand(args: readonly string[], out: NodeJS.WritableStream): Promise<number> {
+export async function clipsCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     options: { bank: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
@@ -52,7 +52,10 @@ export async function clipsCommand(args: readonly string[], out: NodeJS.Writable
     list.push(...wantedClips(clipNeeds(scenario)));
     wantedByBank.set(dir, list);
   }
-  if (errors.length > 0) throw new UsageError(errors.map(String).join('\n'));
+  if (errors.length > 0) {
+    for (const error of errors) err.write(`${error.toString()}\n`);
+    return 2;
+  }
   if (wantedByBank.size === 0) {
     out.write('no acoustic scenarios among these files: nothing needs clips\n');
     return 0;

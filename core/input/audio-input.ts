@@ -159,7 +159,7 @@ export class AudioInput {
    * run on while the caller does other work. The returned function completes it: the VAD's
    * answer, the hysteresis, and the window's events, in that order.
    */
-  beginWindow(window: Float32Array, atMs: number): () => Promise<void> {
+  beginWindow(window: Float32Array, atMs: number): (onAnswer?: () => void) => Promise<void> {
     return this.submitWindow(this.prepareWindow(window, atMs));
   }
 
@@ -198,21 +198,24 @@ export class AudioInput {
 
   /**
    * The second half of {@link beginWindow}: hands a prepared window to the VAD (complete the
-   * previous window first); the returned function completes it.
+   * previous window first); the returned function completes it. `onAnswer`, if given, is called
+   * as soon as the VAD has answered, before the window's events: the moment to hand it the next
+   * window, so that it infers while this one's consequences are worked out.
    */
-  submitWindow(prepared: PreparedWindow): () => Promise<void> {
+  submitWindow(prepared: PreparedWindow): (onAnswer?: () => void) => Promise<void> {
     const audio = this.#forwardAudio ? floatToPcm16(prepared.cleaned) : undefined;
     const probability = this.#vad.process(prepared.cleaned);
-    return () => this.#complete(prepared, probability, audio);
+    return (onAnswer) => this.#complete(prepared, probability, audio, onAnswer);
   }
 
   async #window(window: Float32Array): Promise<void> {
     await this.submitWindow(this.prepareWindow(window, this.#ms(this.#nextIndex!)))();
   }
 
-  async #complete(prepared: PreparedWindow, answer: PromiseLike<number>, audio: Int16Array | undefined): Promise<void> {
+  async #complete(prepared: PreparedWindow, answer: PromiseLike<number>, audio: Int16Array | undefined, onAnswer?: () => void): Promise<void> {
     const { startMs, endMs, levelDb, echo, echoPath } = prepared;
     const probability = await answer;
+    onAnswer?.();
     if (echoPath !== undefined) this.#listeners.emit({ type: 'echo_path', delayMs: echoPath });
     if (audio) this.#listeners.emit({ type: 'audio', chunk: { sampleRate: this.sampleRate, samples: audio.length, pcm: audio, levelDb } });
     this.#listeners.emit({ type: 'window', startMs, endMs, probability, levelDb, echo });

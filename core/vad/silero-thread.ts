@@ -7,21 +7,26 @@
 import { workerData } from 'node:worker_threads';
 import type { FrameVad } from './frame-vad.js';
 import { createSileroVad, type SileroVersion } from './silero.js';
-import { Command, Control, SPIN_LIMIT, type SileroThreadData } from './silero-thread-protocol.js';
+import { Command, Control, SpinBudget, type SileroThreadData } from './silero-thread-protocol.js';
 
 const { control, window, result, message } = views(workerData as SileroThreadData);
 let vad: FrameVad | undefined;
 let seen = 0;
 
+const budget = new SpinBudget();
+
 for (;;) {
-  // Spin a while (a request usually follows within microseconds), then sleep until woken.
+  // Spin a while (during a call, the next request follows within microseconds), then sleep.
   let spins = 0;
+  let slept = false;
   while (Atomics.load(control, Control.Request) === seen) {
-    if (++spins > SPIN_LIMIT) {
+    if (++spins > budget.limit) {
       Atomics.wait(control, Control.Request, seen);
-      spins = 0;
+      slept = true;
     }
   }
+  if (slept) budget.slept();
+  else budget.spun();
   seen = Atomics.load(control, Control.Request);
   try {
     await serve(Atomics.load(control, Control.Command));

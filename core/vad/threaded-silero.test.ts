@@ -77,6 +77,17 @@ describe('createThreadedSileroVad', () => {
     expect(Float32Array.from(once)).toEqual(expected.subarray(0, 40));
   });
 
+  it('answers a window still in flight when reset() or dispose() comes before the answer is awaited', async () => {
+    const vad = await createThreadedSileroVad();
+    const [first, second] = windows(speech, vad);
+    const pending = vad.process(first!);
+    vad.reset();
+    expect(await pending).toBe(expected[0]);
+    const last = vad.process(second!);
+    await vad.dispose();
+    expect(typeof (await last)).toBe('number');
+  });
+
   it('can be awaited after other work, in the meantime', async () => {
     const vad = await createThreadedSileroVad();
     const all = windows(speech, vad);

@@ -27,7 +27,7 @@ import {
   CONTROL_SLOTS,
   MAX_WINDOW,
   MESSAGE_BYTES,
-  SPIN_LIMIT,
+  SpinBudget,
   type SileroThreadData,
 } from './silero-thread-protocol.js';
 
@@ -73,6 +73,7 @@ class SileroThread {
   readonly #message: Uint8Array;
   #request = 0;
   #failure: unknown;
+  readonly #budget = new SpinBudget();
 
   constructor(module: URL) {
     const data: SileroThreadData = {
@@ -129,13 +130,19 @@ class SileroThread {
   /** Waits for the answer to request `request` (spinning first: it is usually a moment away). */
   await(request: number): void {
     let spins = 0;
+    let slept = false;
     for (;;) {
       const answered = Atomics.load(this.control, Control.Response);
       if (answered === request) break;
-      if (++spins > SPIN_LIMIT && Atomics.wait(this.control, Control.Response, answered, ANSWER_TIMEOUT_MS) === 'timed-out') {
-        throw new Error(`the Silero thread did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`);
+      if (++spins > this.#budget.limit) {
+        slept = true;
+        if (Atomics.wait(this.control, Control.Response, answered, ANSWER_TIMEOUT_MS) === 'timed-out') {
+          throw new Error(`the Silero thread did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`);
+        }
       }
     }
+    if (slept) this.#budget.slept();
+    else this.#budget.spun();
     this.check();
   }
 
@@ -156,7 +163,8 @@ class ThreadedSileroVad implements FrameVad {
   readonly sampleRate: VadSampleRate;
   readonly windowSamples: number;
   #thread: SileroThread | undefined;
-  #pending: number | undefined;
+  /** Collects the answer in flight (waiting for it if needed), if one is. */
+  #settlePending: (() => void) | undefined;
 
   constructor(thread: SileroThread, sampleRate: VadSampleRate) {
     this.#thread = thread;
@@ -167,42 +175,83 @@ class ThreadedSileroVad implements FrameVad {
   process(window: Float32Array): Promise<number> {
     const thread = this.#thread;
     if (!thread) return Promise.reject(new Error('silero VAD: process() after dispose()'));
-    if (this.#pending !== undefined) return Promise.reject(new Error('silero VAD: process() called before the previous call resolved'));
-    checkWindow(this, window);
+    if (this.#settlePending) return Promise.reject(new Error('silero VAD: process() called before the previous call resolved'));
+    try {
+      checkWindow(this, window);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     thread.window.set(window);
     const request = thread.send(Command.Process);
-    this.#pending = request;
-    // The inference runs meanwhile; the answer is collected when the caller awaits it.
-    const answer = {
-      then: <A, B>(resolve: (value: number) => A, reject: (reason: unknown) => B): Promise<A | B> => {
-        try {
-          thread.await(request);
-          this.#pending = undefined;
-          return Promise.resolve(resolve(thread.result[0]!));
-        } catch (error) {
-          this.#pending = undefined;
-          return Promise.resolve(reject(error));
-        }
-      },
-    };
-    // A thenable (awaiting it waits for the answer), typed as the interface's promise.
-    return answer as unknown as Promise<number>;
+    // The inference runs meanwhile; the answer is collected when the promise is first used.
+    const promise = LazyPromise.of(() => {
+      this.#settlePending = undefined;
+      thread.await(request);
+      return thread.result[0]!;
+    });
+    this.#settlePending = () => promise.settle();
+    return promise;
   }
 
   reset(): void {
     const thread = this.#thread;
     if (!thread) return;
-    if (this.#pending !== undefined) thread.await(this.#pending);
-    this.#pending = undefined;
+    this.#settlePending?.();
     thread.await(thread.send(Command.Reset));
   }
 
   async dispose(): Promise<void> {
     const thread = this.#thread;
     if (!thread) return;
+    this.#settlePending?.();
     this.#thread = undefined;
-    if (this.#pending !== undefined) thread.await(this.#pending);
     thread.await(thread.send(Command.Close));
     idle.push(thread);
+  }
+}
+
+/**
+ * A promise settled by `compute` only when it is first used (awaited, `then`, `catch`,
+ * `finally`) or when `settle` is called, whichever comes first; `compute` runs once. A subclass,
+ * because `await` takes a plain promise's result without calling its `then`.
+ */
+class LazyPromise<T> extends Promise<T> {
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  #settle: (() => void) | undefined;
+
+  static of<T>(compute: () => T): LazyPromise<T> {
+    let resolve!: (value: T) => void;
+    let reject!: (reason: unknown) => void;
+    const promise = new LazyPromise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    let settled = false;
+    promise.#settle = () => {
+      if (settled) return;
+      settled = true;
+      try {
+        resolve(compute());
+      } catch (error) {
+        reject(error);
+      }
+    };
+    return promise;
+  }
+
+  /** Settles the promise now (waiting for the answer if it has not come). */
+  settle(): void {
+    this.#settle?.();
+  }
+
+  override then<A = T, B = never>(
+    onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    this.settle();
+    return super.then(onFulfilled, onRejected);
   }
 }

@@ -181,14 +181,17 @@ export async function runAcousticCall(scenario: Scenario, config: AgentConfig, s
     // (on a thread of its own), the call's timers run up to its end and the next window is
     // rendered and echo-cancelled; the VAD's answer is then applied at the window's end, as it
     // would be without the head start.
-    let prepared = next(0);
+    let complete = input.submitWindow(next(0));
     for (let at = 0; !call.finished() && at < limit; at += windowSamples) {
       const end = at + windowSamples;
-      const complete = input.submitWindow(prepared);
       await clock.runUntil(ms(end));
-      prepared = next(end);
-      await complete();
+      const prepared = next(end);
+      // The next window goes to the VAD the moment it has answered for this one.
+      let following: typeof complete | undefined;
+      await complete(() => (following = input.submitWindow(prepared)));
+      complete = following!;
     }
+    await complete();
   } else {
     for (let at = 0; !call.finished() && at < limit; at += windowSamples) {
       const end = at + windowSamples;

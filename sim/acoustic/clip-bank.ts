@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as z from 'zod';
-import { readWavFile, resample, selectChannel } from '../../core/audio/index.js';
+import { AudioFileError, readWavFile, resample, selectChannel } from '../../core/audio/index.js';
 import { timeWords, type TruthWord } from '../world/sound.js';
 import { packageRoot } from './package-root.js';
 
@@ -170,13 +170,21 @@ export class ClipBank {
 
   /**
    * A clip file of the bank (relative to it), mono at `sampleRate`, faded in and out over 5 ms
-   * (clips are cut tight to the speech; joined without fades, each edge would click).
+   * (clips are cut tight to the speech; joined without fades, each edge would click). Throws a
+   * ClipBankError naming the file when it is missing or not a usable WAV.
    */
   clip(file: string, sampleRate: number): Float32Array {
     const key = `${file}@${sampleRate}`;
     let faded = this.#faded.get(key);
     if (!faded) {
-      faded = withFades(loadClip(join(this.dir, file), sampleRate, this.#decoded), sampleRate);
+      let samples: Float32Array;
+      try {
+        samples = loadClip(join(this.dir, file), sampleRate, this.#decoded);
+      } catch (error) {
+        if (!(error instanceof AudioFileError)) throw error;
+        throw new ClipBankError(`a clip of the bank ${this.dir} cannot be used: ${error.message}`);
+      }
+      faded = withFades(samples, sampleRate);
       this.#faded.set(key, faded);
     }
     return faded;

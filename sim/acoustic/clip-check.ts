@@ -24,7 +24,20 @@ export function acousticProblems(scenario: Scenario): InputError[] {
   }
   for (const need of clipNeeds(scenario)) {
     const plan = bank.plan(need.voice, need.text);
-    if (plan.kind === 'missing') errors.push(new InputError(scenario.file, need.source, missingMessage(bank.dir, need.voice, need.text, plan.words)));
+    if (plan.kind === 'missing') {
+      errors.push(new InputError(scenario.file, need.source, missingMessage(bank.dir, need.voice, need.text, plan.words)));
+      continue;
+    }
+    // Listed is not enough: the files must be there and be usable WAVs.
+    for (const file of plan.kind === 'phrase' ? [plan.file] : plan.files) {
+      try {
+        bank.clip(file, 16000);
+      } catch (error) {
+        if (!(error instanceof ClipBankError)) throw error;
+        errors.push(new InputError(scenario.file, need.source, `${JSON.stringify(need.text)}: ${error.message}`));
+        break;
+      }
+    }
   }
   for (const action of scenario.user) {
     if ((action.kind !== 'say' && action.kind !== 'filler' && action.kind !== 'backchannel') || !action.clip) continue;
