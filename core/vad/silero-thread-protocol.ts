@@ -30,16 +30,16 @@ export const Command = {
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
-/** Busy-wait iterations before sleeping: from about a microsecond to a few hundred. */
-const MIN_SPINS = 1_000;
-const MAX_SPINS = 100_000;
+/** Busy-wait iterations before sleeping: from some tens of microseconds to about a millisecond. */
+const MIN_SPINS = 20_000;
+const MAX_SPINS = 200_000;
 
 /**
  * How long to busy-wait for the other thread before sleeping. An answer usually comes within
  * a fraction of a millisecond, far sooner than a sleeping thread wakes on this kind of machine,
  * so spinning is what makes the handover cheap; but when the two threads do not get a core each
  * (a busy machine), a spinning thread only delays the one it waits for. So the budget grows
- * while waits end within it and shrinks fast when they do not.
+ * while waits end within it and shrinks when they do not.
  */
 export class SpinBudget {
   #limit = MAX_SPINS;
@@ -55,7 +55,7 @@ export class SpinBudget {
 
   /** The wait outlasted the spinning and had to sleep. */
   slept(): void {
-    this.#limit = Math.max(MIN_SPINS, this.#limit >> 2);
+    this.#limit = Math.max(MIN_SPINS, this.#limit >> 1);
   }
 }
 
