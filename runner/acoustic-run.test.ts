@@ -1,30 +1,13 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { decodeWav } from '../core/audio/wav.js';
-import { parley } from './test-support/cli.js';
+import { inTemporaryDirectory, parley, writeLines } from './test-support/cli.js';
 
 /** `parley run` on acoustic scenarios, end to end: the recordings, the report, bad input. */
 
-const home = process.cwd();
-let dir: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'parley-acoustic-run-'));
-  process.chdir(dir);
-});
-
-afterEach(() => {
-  process.chdir(home);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function write(path: string, ...lines: string[]): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
-}
+const { home } = inTemporaryDirectory('acoustic-run');
+const write = writeLines;
 
 describe('parley run, acoustic scenarios', () => {
   it('writes each call as a stereo WAV, names it in report.json and plays it in report.html', async () => {

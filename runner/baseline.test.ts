@@ -1,35 +1,20 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
-import { parley } from './test-support/cli.js';
+import { inTemporaryDirectory, parley, writeLines } from './test-support/cli.js';
 
 /**
  * The baseline gate, `parley compare` and `--junit` end to end, in-process, in a temporary working
  * directory: a two-scenario suite is run to make a baseline, then changed between runs.
  */
 
-const home = process.cwd();
-let dir: string;
+inTemporaryDirectory('baseline');
+const write = writeLines;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'parley-baseline-'));
-  process.chdir(dir);
   write('suite/quick.yaml', ...quick());
   write('suite/other.yaml', 'name: other', 'user:', '  - say: "Hello there, can you help me?"', 'expect:', '  - every_turn_answered');
 });
-
-afterEach(() => {
-  process.chdir(home);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function write(path: string, ...lines: string[]): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
-}
 
 /** A two-turn scenario whose LLM time to first token and opening-hours reply can be changed. */
 function quick(ttft = '300ms', hours = 'nine'): string[] {

@@ -1,32 +1,16 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parley } from './test-support/cli.js';
+import { cpSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inTemporaryDirectory, parley, writeLines } from './test-support/cli.js';
 
 /**
  * The same inputs and seed give the same report.json bytes; different seeds give different draws;
  * `--seeds K` runs every scenario K times and aggregates over all runs.
  */
 
-const home = process.cwd();
+const { home, dir } = inTemporaryDirectory('determinism');
 const library = join(home, 'scenarios');
-let dir: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'parley-determinism-'));
-  process.chdir(dir);
-});
-
-afterEach(() => {
-  process.chdir(home);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function write(path: string, ...lines: string[]): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${lines.join('\n')}\n`);
-}
+const write = writeLines;
 
 function readReport(reportDir: string): Report {
   return JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as Report;
@@ -124,7 +108,7 @@ describe('determinism', () => {
     // Wall-clock facts never go in the report: no dates, no host, no working directory.
     const text = bytes.toString('utf8');
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
-    expect(text).not.toContain(dir);
+    expect(text).not.toContain(dir());
   }, 120_000);
 
   it("the library passes with the default config, each scenario with its own seed", async () => {

@@ -1,33 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parley } from './test-support/cli.js';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inTemporaryDirectory, parley, writeLines } from './test-support/cli.js';
 
 /**
  * `parley run` end to end, in-process: `main(argv, out, err)` in a temporary working directory
  * holding scenario files written here. Paths in messages are relative to the working directory.
  */
 
-const home = process.cwd();
-let dir: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'parley-run-'));
-  process.chdir(dir);
-});
-
-afterEach(() => {
-  process.chdir(home);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Writes a file (lines joined with newlines) under the working directory. */
-function write(path: string, ...lines: string[]): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
-}
+inTemporaryDirectory('run');
+const write = writeLines;
 
 function readReport(reportDir = 'parley-report'): Record<string, any> {
   return JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8'));
