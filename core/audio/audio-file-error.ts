@@ -14,3 +14,12 @@ export class AudioFileError extends Error {
     super(`${file}: ${reason}`);
   }
 }
+
+/** The one-line reason a file could not be opened or read, from the system's error. */
+export function cannotRead(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory, not a WAV file';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
+  return `cannot be read (${typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)})`;
+}

@@ -1,6 +1,7 @@
 /**
  * G.711 μ-law, as in the ITU-T G.191 reference (`ulaw_compress` / `ulaw_expand` of its g711.c):
- * PCM16 in, one byte per sample out, and back.
+ * PCM16 in, one byte per sample out, and back; and A-law decoding (`alaw_expand`), for reading
+ * A-law recordings piece by piece.
  *
  * Hand-written: wavefile bundles a μ-law codec (alawmulaw) but does not export it, and the
  * telephony path wants table lookups into caller-supplied buffers, per 20 ms frame, with no
@@ -66,5 +67,28 @@ export function muLawDecode(codes: Uint8Array, out: Int16Array = new Int16Array(
   if (out.length < codes.length) throw new RangeError(`output holds ${out.length} samples, ${codes.length} needed`);
   const table = decoder();
   for (let i = 0; i < codes.length; i++) out[i] = table[codes[i]!]!;
+  return out;
+}
+
+/** The reference A-law decoder for one byte (13-bit magnitude, scaled to 16 bits). */
+function expandALaw(code: number): number {
+  const a = code ^ 0x55;
+  const segment = (a >> 4) & 0x7;
+  let magnitude = (a & 0xf) << 4;
+  magnitude += segment === 0 ? 8 : 0x108;
+  if (segment > 1) magnitude <<= segment - 1;
+  return a & 0x80 ? magnitude : -magnitude;
+}
+
+let aLawTable: Int16Array | undefined;
+
+/** Decodes G.711 A-law bytes to PCM16 samples (into `out` when given). */
+export function aLawDecode(codes: Uint8Array, out: Int16Array = new Int16Array(codes.length)): Int16Array {
+  if (out.length < codes.length) throw new RangeError(`output holds ${out.length} samples, ${codes.length} needed`);
+  if (!aLawTable) {
+    aLawTable = new Int16Array(256);
+    for (let code = 0; code < 256; code++) aLawTable[code] = expandALaw(code);
+  }
+  for (let i = 0; i < codes.length; i++) out[i] = aLawTable[codes[i]!]!;
   return out;
 }

@@ -64,8 +64,12 @@ function ascii(bytes: Uint8Array, offset: number, length: number): string {
   return String.fromCharCode(...bytes.subarray(offset, offset + length));
 }
 
-/** Checks the structure of a WAV file and returns its layout; throws {@link AudioFileError}. */
-export function readWavLayout(bytes: Uint8Array, file: string): WavLayout {
+/**
+ * Checks the structure of a WAV file and returns its layout; throws {@link AudioFileError}.
+ * `bytes` may be only the file's beginning (the header and enough to reach the data chunk's
+ * start, for reading a long file in pieces): `totalBytes` is then the whole file's length.
+ */
+export function readWavLayout(bytes: Uint8Array, file: string, totalBytes: number = bytes.length): WavLayout {
   const fail = (reason: string): never => {
     throw new AudioFileError(file, reason);
   };
@@ -86,14 +90,17 @@ export function readWavLayout(bytes: Uint8Array, file: string): WavLayout {
     const id = ascii(bytes, offset, 4);
     const size = u32(offset + 4);
     const body = offset + 8;
-    const present = bytes.length - body;
+    const present = totalBytes - body;
     if (size > present) {
       if (id === 'data' || id === 'fmt ') fail(`truncated (the ${id.trim()} chunk declares ${size} bytes, ${present} are present)`);
       // Another chunk cut short: what is needed may already be complete.
       cutShort = `the ${JSON.stringify(id)} chunk declares ${size} bytes, ${present} are present`;
       break;
     }
-    if (id === 'fmt ' && !fmt) fmt = { offset: body, size };
+    if (id === 'fmt ' && !fmt) {
+      if (body + size > bytes.length) fail('malformed (the fmt chunk is not within the first part of the file read)');
+      fmt = { offset: body, size };
+    }
     if (id === 'data' && !data) data = { offset: body, size };
     offset = body + size + (size & 1);
   }

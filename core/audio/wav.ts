@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import wavefile from 'wavefile';
-import { AudioFileError } from './audio-file-error.js';
+import { AudioFileError, cannotRead } from './audio-file-error.js';
 import { floatToPcm16 } from './pcm.js';
 import { readWavLayout, type WavLayout } from './wav-layout.js';
 
@@ -50,13 +50,6 @@ export function readWavFile(path: string): DecodedAudio {
   return decodeWav(bytes, path);
 }
 
-function cannotRead(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory, not a WAV file';
-  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
-  return `cannot be read (${typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)})`;
-}
 
 const KEPT_CHANNELS = 2;
 
