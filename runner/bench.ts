@@ -11,6 +11,10 @@ import { judgeCall } from '../sim/assert/scenario-result.js';
 import { runCall } from '../sim/world/call.js';
 import { tenMinuteAcousticCall, tenMinuteCall } from './bench-scenarios.js';
 import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { replayCall } from '../sim/replay/replay-call.js';
 import { fileURLToPath } from 'node:url';
 import { pcm16ToFloat } from '../core/audio/pcm.js';
 import type { FrameVad } from '../core/vad/frame-vad.js';
@@ -154,8 +158,75 @@ function benchAcousticCallInChild(): void {
 }
 
 const ACOUSTIC_CALL = '--acoustic-10min-call';
+const REPLAY_CALL = '--replay-1h-call';
 
-if (process.argv.includes(ACOUSTIC_CALL)) {
+/**
+ * `parley replay` of an hour-long stereo call (a recorded acoustic call repeated), in a process of
+ * its own: { name, recordingSeconds, wallSeconds, speedup, peakRssMB }. The recording is written
+ * piece by piece and read piece by piece, so neither side holds the hour in memory.
+ */
+async function benchReplay(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  try {
+    const path = join(dir, 'hour.wav');
+    const seconds = writeRepeatedCall(path, await hourOfCalls());
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), REPLAY_CALL, path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (child.status !== 0) throw new Error(`the replay bench failed (exit ${child.status})`);
+    const measured = JSON.parse(child.stdout) as { wallSeconds: number; peakRssMB: number };
+    process.stdout.write(
+      `${JSON.stringify({ name: 'replay-1h-call', recordingSeconds: round(seconds), wallSeconds: round(measured.wallSeconds), speedup: Math.round(seconds / measured.wallSeconds), peakRssMB: measured.peakRssMB })}\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One recorded call (a barge-in, echo on the line), to repeat. */
+async function hourOfCalls(): Promise<{ left: Int16Array; right: Int16Array; sampleRate: number }> {
+  const scenario = prepare({ paths: ['scenarios/acoustic/echo/speakerphone-then-barge-in.yaml'], config: 'default' }).scenarios[0]!;
+  const call = await runAcousticCall(scenario.scenario, scenario.config, 1);
+  return { left: call.recording.mic, right: call.recording.agent, sampleRate: call.recording.sampleRate };
+}
+
+/** Writes a stereo PCM16 WAV of the call repeated for an hour; returns its length in seconds. */
+function writeRepeatedCall(path: string, call: { left: Int16Array; right: Int16Array; sampleRate: number }): number {
+  const frames = call.left.length;
+  const repeats = Math.ceil((3600 * call.sampleRate) / frames);
+  const dataBytes = repeats * frames * 4;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(2, 22);
+  header.writeUInt32LE(call.sampleRate, 24);
+  header.writeUInt32LE(call.sampleRate * 4, 28);
+  header.writeUInt16LE(4, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(dataBytes, 40);
+  const interleaved = new Int16Array(frames * 2);
+  for (let i = 0; i < frames; i++) {
+    interleaved[2 * i] = call.left[i]!;
+    interleaved[2 * i + 1] = call.right[i]!;
+  }
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, header);
+    for (let r = 0; r < repeats; r++) writeSync(fd, new Uint8Array(interleaved.buffer));
+  } finally {
+    closeSync(fd);
+  }
+  return (repeats * frames) / call.sampleRate;
+}
+
+if (process.argv.includes(REPLAY_CALL)) {
+  const path = process.argv[process.argv.indexOf(REPLAY_CALL) + 1]!;
+  const started = performance.now();
+  await replayCall(path, { channels: { user: 'left', agent: 'right' }, transcript: undefined, configs: [{ name: 'default', config: PRESETS.default! }] });
+  process.stdout.write(JSON.stringify({ wallSeconds: (performance.now() - started) / 1000, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+} else if (process.argv.includes(ACOUSTIC_CALL)) {
   const call = tenMinuteAcousticCall();
   await benchAcoustic('acoustic-10min-call', [{ scenario: call, config: withProviderOverrides(PRESETS.default!, call.providers) }]);
 } else {
@@ -165,4 +236,5 @@ if (process.argv.includes(ACOUSTIC_CALL)) {
   const library = prepare({ paths: ['scenarios/acoustic'], config: 'default' });
   if (library.errors.length > 0) throw new Error(library.errors.map(String).join('\n'));
   await benchAcoustic('acoustic-library', library.scenarios);
+  await benchReplay();
 }

@@ -31,6 +31,9 @@ Commands:
   schema [--out DIR]       write the JSON Schemas of scenario, config and gates files
                            for editor completion (default DIR: scenarios)
   init [DIR]               write a starter scenario and agent config (parley init --help)
+  replay <wav files or dirs...>
+                           replay recorded calls against configs: premature endpoints,
+                           false and missed barge-ins, latency (parley replay --help)
   vad FILE.wav             print the speech segments a VAD (Silero or energy) finds in a
                            recording, to check and tune VAD settings (parley vad --help)
   fake-server <deepgram|openai|elevenlabs> [--port N] [--script FILE]
@@ -80,6 +83,8 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
         return await clipsCommand(rest, out, err);
       case 'vad':
         return await vadCommand(rest, out);
+      case 'replay':
+        return await (await import('./replay-command.js')).replayCommand(rest, out, err);
       case 'fake-server':
         // Loaded on demand: the fake servers are not needed to run scenarios.
         return await (await import('./fake-server-command.js')).fakeServerCommand(rest, out, err);
@@ -97,7 +102,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
 }
 
 /** Subcommands, named in their usage errors ("parley run: …"). */
-const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema', 'compare', 'merge', 'clips', 'vad', 'fake-server'];
+const COMMANDS: readonly string[] = ['run', 'fuzz', 'init', 'schema', 'compare', 'merge', 'clips', 'vad', 'fake-server', 'replay'];
 
 /** One line: node:util's wording of an unknown option is replaced by a shorter one. */
 function usageMessage(error: Error, who: string): string {
