@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../reports/json.js';
 import { timelineId, type Timeline } from '../reports/timeline.js';
 import { main } from '../runner/cli.js';
+import type { ReplayReport } from '../reports/replay.js';
+import { recordingOf } from '../sim/replay/test-support/recordings.js';
 
 /**
  * report.html in headless Chromium (Debian's `chromium`, installed by .ci/run): a real run of two
@@ -41,7 +43,7 @@ interface Drawn {
 }
 
 /** The scale of a run's timeline and everything drawn on it (runs in the page). */
-function measure(page: Page, runId: string): Promise<{ pxPerMs: number; offsetPx: number; drawn: Drawn[] }> {
+function measure(page: Page, runId: string, anchor = `run-${runId}`): Promise<{ pxPerMs: number; offsetPx: number; drawn: Drawn[] }> {
   return page.evaluate((anchor) => {
     const svg = document.getElementById(anchor)!.querySelector('svg.tl')!;
     const origin = svg.getBoundingClientRect().left;
@@ -61,7 +63,7 @@ function measure(page: Page, runId: string): Promise<{ pxPerMs: number; offsetPx
       };
     });
     return { pxPerMs: Number(svg.dataset.pxPerMs), offsetPx: Number(svg.dataset.offsetPx), drawn };
-  }, `run-${runId}`);
+  }, anchor);
 }
 
 class Sink extends Writable {
@@ -179,6 +181,52 @@ if (!existsSync(CHROMIUM)) {
         expect(Math.abs(d.left - (after.offsetPx + ms * after.pxPerMs))).toBeLessThanOrEqual(1);
       }
       expect(problems).toEqual([]);
+    });
+  });
+
+  describe('the replay report in headless Chromium', () => {
+    let dir: string;
+    let browser: Browser;
+    let page: Page;
+    let report: ReplayReport;
+    const problems: string[] = [];
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'parley-browser-replay-'));
+      const recording = await recordingOf('hesitation/pause-before-the-date.yaml');
+      writeFileSync(join(dir, 'call.wav'), recording.wav);
+      writeFileSync(join(dir, 'call.transcript.json'), recording.transcript);
+      const code = await main(['replay', join(dir, 'call.wav'), '--against', 'silence-only', '--report-dir', join(dir, 'out')], new Sink(), new Sink());
+      expect(code).toBe(1);
+      report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+      page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      await page.goto(pathToFileURL(join(dir, 'out', 'report.html')).href, { waitUntil: 'load' });
+    }, 30_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('loads with no console error, and draws each config’s endpoints and the premature ones at their times', async () => {
+      expect(problems).toEqual([]);
+      const { pxPerMs, offsetPx, drawn } = await measure(page, 'call-1', 'call-1');
+      const [call] = report.calls;
+      const near = (d: Drawn, ms: number): boolean => Math.abs(d.left - (offsetPx + ms * pxPerMs)) <= 1;
+      for (const name of report.configs) {
+        for (const endpoint of call!.configs[name]!.endpoints) {
+          expect(drawn.some((d) => d.lane === 'endpoint' && d.atMs === endpoint.atMs && near(d, endpoint.atMs)), `${name} ${endpoint.type} at ${endpoint.atMs}`).toBe(true);
+        }
+      }
+      const premature = call!.configs['silence-only']!.endpoints.filter((e) => e.premature);
+      expect(premature).toHaveLength(2);
+      for (const e of premature) expect(drawn.some((d) => d.lane === 'violations' && d.kind === 'silence-only: premature end' && near(d, e.atMs))).toBe(true);
+      for (const segment of call!.recorded.userSegments) expect(drawn.some((d) => d.lane === 'user' && d.startMs === segment.startMs && near(d, segment.startMs))).toBe(true);
     });
   });
 }
