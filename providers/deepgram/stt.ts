@@ -61,7 +61,7 @@ export interface DeepgramFluxOptions extends DeepgramSttOptions {
 }
 
 /** The parts of a protocol core a listen session drives. */
-interface ListenProtocol {
+export interface ListenProtocol {
   audio(chunk: AudioChunk): { readonly frames: readonly Uint8Array[] } | { readonly error: SttEvent };
   keepAlive(): ControlMessage | undefined;
   finalize(): ControlMessage | undefined;
@@ -71,7 +71,7 @@ interface ListenProtocol {
 }
 
 /** The SDK socket methods a listen session sends with. */
-interface ListenSocket extends SdkSocket {
+export interface ListenSocket extends SdkSocket {
   sendMedia(message: ArrayBufferView): void;
   sendCloseStream(message: { type: 'CloseStream' }): void;
   sendKeepAlive?(message: { type: 'KeepAlive' }): void;
@@ -145,8 +145,21 @@ async function openListenSession(
   const setup = await deepgramSetup(options);
   const sampleRate = options.sampleRate ?? 16000;
   const socket = await connect(setup.client, sampleRate);
+  return bindListenSession(socket, new Protocol(new AudioTimeline(setup.clock), setup.errors, sampleRate), setup, options, signal);
+}
+
+/**
+ * Connects `socket` (an SDK listen socket, or one that plays a recording) and makes it a
+ * session driving `protocol`: what the adapters do after the SDK has made the socket.
+ */
+export async function bindListenSession(
+  socket: ListenSocket,
+  protocol: ListenProtocol,
+  setup: { readonly errors: ErrorFactory; readonly clock: Clock },
+  options: DeepgramSttOptions,
+  signal: AbortSignal,
+): Promise<SttSession> {
   const connection = await SocketConnection.open(sdkSocketEvents(socket), setup.errors, setup.clock, options.timeouts?.connectMs, signal);
-  const protocol = new Protocol(new AudioTimeline(setup.clock), setup.errors, sampleRate);
   return new DeepgramListenSession(connection, socket, protocol, setup.errors, setup.clock, options);
 }
 

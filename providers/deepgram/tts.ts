@@ -29,7 +29,7 @@ export interface DeepgramTtsOptions extends DeepgramOptions {
 }
 
 /** The SDK socket methods a speak session sends with. */
-interface SpeakSocket extends SdkSocket {
+export interface SpeakSocket extends SdkSocket {
   sendText(message: SpeakMessage): void;
   sendFlush(message: ControlMessage): void;
   sendClear(message: ControlMessage): void;
@@ -58,9 +58,23 @@ export class DeepgramAuraTts implements TtsProvider {
       reconnectAttempts: options.reconnectAttempts ?? 0,
       ...(options.query ? { queryParams: { ...options.query } } : {}),
     });
-    const connection = await SocketConnection.open(sdkSocketEvents(socket), setup.errors, setup.clock, options.timeouts?.connectMs, signal);
-    return new AuraSession(connection, socket, new SpeakProtocol(setup.errors, this.sampleRate), setup.errors, setup.clock, options.timeouts ?? {});
+    return bindSpeakSession(socket, new SpeakProtocol(setup.errors, this.sampleRate), setup, options.timeouts ?? {}, signal);
   }
+}
+
+/**
+ * Connects `socket` (an SDK speak socket, or one that plays a recording) and makes it a session
+ * driving `protocol`: what the adapter does after the SDK has made the socket.
+ */
+export async function bindSpeakSession(
+  socket: SpeakSocket,
+  protocol: SpeakProtocol,
+  setup: { readonly errors: ErrorFactory; readonly clock: Clock },
+  timeouts: ProviderTimeouts,
+  signal: AbortSignal,
+): Promise<TtsSession> {
+  const connection = await SocketConnection.open(sdkSocketEvents(socket), setup.errors, setup.clock, timeouts.connectMs, signal);
+  return new AuraSession(connection, socket, protocol, setup.errors, setup.clock, timeouts);
 }
 
 class AuraSession implements TtsSession {

@@ -12,16 +12,15 @@
  * @module
  */
 import { createRequire } from 'node:module';
-import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { Clock } from '../../core/clock/clock.js';
 import { RealClock } from '../../core/clock/real-clock.js';
 import type { ProviderError } from '../errors.js';
 import { Pcm16Decoder } from '../pcm.js';
 import { ErrorFactory, resolveCredentials } from '../secrets.js';
 import { SessionEvents } from '../session-events.js';
-import { RequestDeadlines } from '../timeouts.js';
+import { RequestDeadlines, type ProviderTimeouts } from '../timeouts.js';
 import type { TtsEvent, TtsProvider, TtsSession } from '../tts.js';
-import { DEFAULT_MODEL, DEFAULT_VOICE, ELEVENLABS_ENV, type ElevenLabsOptions, type ElevenLabsPcmRate } from './client.js';
+import { DEFAULT_MODEL, DEFAULT_VOICE, ELEVENLABS_ENV, type ElevenLabsOptions } from './client.js';
 
 /** Options of {@link ElevenLabsHttpTts}. */
 export interface ElevenLabsHttpOptions extends ElevenLabsOptions {
@@ -60,17 +59,48 @@ export class ElevenLabsHttpTts implements TtsProvider {
       maxRetries: options.maxRetries ?? 0,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
-    return new HttpSession(client, (error) => errorOf(sdk, errors, error), errors, options.clock ?? new RealClock(), options.sampleRate ?? 16000, options);
+    const sampleRate = options.sampleRate ?? 16000;
+    const backend: HttpTtsBackend = {
+      errors,
+      stream: (text, abortSignal) =>
+        client.textToSpeech.stream(
+          options.voiceId ?? DEFAULT_VOICE,
+          {
+            text,
+            modelId: options.modelId ?? DEFAULT_MODEL,
+            outputFormat: `pcm_${sampleRate}`,
+            ...(options.voiceSettings ? { voiceSettings: { ...options.voiceSettings } } : {}),
+          },
+          { abortSignal, maxRetries: options.maxRetries ?? 0 },
+        ),
+      errorOf: (error) => errorOf(sdk, errors, error),
+    };
+    return httpTtsSession(backend, options.clock ?? new RealClock(), sampleRate, options.timeouts ?? {});
   }
 }
 
+/**
+ * Where an HTTP TTS session's audio comes from: the SDK (live) or a cassette (replay). `stream`
+ * resolves once the response headers are in; aborting its signal makes it (or the iteration)
+ * throw.
+ */
+export interface HttpTtsBackend {
+  readonly errors: ErrorFactory;
+  stream(text: string, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
+  /** The ProviderError for whatever `stream` or the iteration threw. */
+  errorOf(error: unknown): ProviderError;
+}
+
+/** A TTS session speaking each flush as one streamed request through `backend` (see the module documentation). */
+export function httpTtsSession(backend: HttpTtsBackend, clock: Clock, sampleRate: number, timeouts: ProviderTimeouts): TtsSession {
+  return new HttpSession(backend, clock, sampleRate, timeouts);
+}
+
 class HttpSession implements TtsSession {
-  readonly #client: ElevenLabsClient;
-  readonly #errorOf: (error: unknown) => ProviderError;
-  readonly #errors: ErrorFactory;
+  readonly #backend: HttpTtsBackend;
   readonly #clock: Clock;
-  readonly #sampleRate: ElevenLabsPcmRate;
-  readonly #options: ElevenLabsHttpOptions;
+  readonly #sampleRate: number;
+  readonly #timeouts: ProviderTimeouts;
   readonly #events = new SessionEvents<TtsEvent>();
   #text = '';
   #jobs: string[] = [];
@@ -79,13 +109,11 @@ class HttpSession implements TtsSession {
   #current: AbortController | undefined;
   #closed = false;
 
-  constructor(client: ElevenLabsClient, errorOf: (error: unknown) => ProviderError, errors: ErrorFactory, clock: Clock, sampleRate: ElevenLabsPcmRate, options: ElevenLabsHttpOptions) {
-    this.#client = client;
-    this.#errorOf = errorOf;
-    this.#errors = errors;
+  constructor(backend: HttpTtsBackend, clock: Clock, sampleRate: number, timeouts: ProviderTimeouts) {
+    this.#backend = backend;
     this.#clock = clock;
     this.#sampleRate = sampleRate;
-    this.#options = options;
+    this.#timeouts = timeouts;
   }
 
   subscribe(listener: (event: TtsEvent) => void): () => void {
@@ -140,20 +168,11 @@ class HttpSession implements TtsSession {
 
   /** One request: streams its audio; says how it ended (errors are emitted here). */
   async #speak(text: string, controller: AbortController): Promise<'done' | 'aborted' | 'failed'> {
-    const deadlines = new RequestDeadlines(this.#clock, this.#errors, this.#options.timeouts ?? {}, { name: 'first-byte', missing: 'no audio yet' }, () => controller.abort());
+    const deadlines = new RequestDeadlines(this.#clock, this.#backend.errors, this.#timeouts, { name: 'first-byte', missing: 'no audio yet' }, () => controller.abort());
     deadlines.start();
     const decoder = new Pcm16Decoder(this.#sampleRate);
     try {
-      const stream = await this.#client.textToSpeech.stream(
-        this.#options.voiceId ?? DEFAULT_VOICE,
-        {
-          text,
-          modelId: this.#options.modelId ?? DEFAULT_MODEL,
-          outputFormat: `pcm_${this.#sampleRate}`,
-          ...(this.#options.voiceSettings ? { voiceSettings: { ...this.#options.voiceSettings } } : {}),
-        },
-        { abortSignal: controller.signal, maxRetries: this.#options.maxRetries ?? 0 },
-      );
+      const stream = await this.#backend.stream(text, controller.signal);
       deadlines.connected();
       for await (const bytes of stream) {
         deadlines.received(true);
@@ -165,7 +184,7 @@ class HttpSession implements TtsSession {
     } catch (error) {
       if (deadlines.timedOut) return this.#failed(deadlines.timedOut);
       if (controller.signal.aborted) return 'aborted';
-      return this.#failed(this.#errorOf(error));
+      return this.#failed(this.#backend.errorOf(error));
     } finally {
       deadlines.clear();
     }

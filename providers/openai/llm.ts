@@ -20,7 +20,7 @@ import type { ProviderError } from '../errors.js';
 import type { LlmEvent, LlmProvider, LlmRequest } from '../llm.js';
 import { ErrorFactory, resolveCredentials, type Credentials } from '../secrets.js';
 import { RequestDeadlines, type ProviderTimeouts } from '../timeouts.js';
-import { ChatStreamProtocol, chatRequestBody, type StreamEnding } from './chat-protocol.js';
+import { ChatStreamProtocol, chatRequestBody, type ChatRequestBody, type ChunkLike, type StreamEnding } from './chat-protocol.js';
 
 /** Environment variables the OpenAI adapter reads. */
 export const OPENAI_ENV = { key: 'OPENAI_API_KEY', baseUrl: 'OPENAI_BASE_URL' } as const;
@@ -67,45 +67,13 @@ export class OpenAiLlm implements LlmProvider {
       yield { type: 'end', reason: 'error', error: new ErrorFactory(this.name, []).wrap(error, 'auth') };
       return;
     }
-    if (signal.aborted) {
-      yield { type: 'end', reason: 'cancelled' };
-      return;
-    }
     const { sdk, errors, module } = client;
-    const protocol = new ChatStreamProtocol(errors);
-    const abort = new AbortController();
-    const onAbort = (): void => abort.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const deadlines = new RequestDeadlines(this.#clock, errors, this.#options.timeouts ?? {}, { name: 'first-token', missing: 'no token yet' }, () => abort.abort());
-    deadlines.start();
-    let ending: StreamEnding = { how: 'ended' };
-    try {
-      const body = chatRequestBody(request.messages, {
-        model: this.#options.model ?? 'gpt-4o-mini',
-        ...(this.#options.maxTokens !== undefined ? { maxTokens: this.#options.maxTokens } : {}),
-        ...(this.#options.temperature !== undefined ? { temperature: this.#options.temperature } : {}),
-      });
-      const stream = await sdk.chat.completions.create({ ...body, messages: [...body.messages] }, { signal: abort.signal });
-      deadlines.connected();
-      for await (const chunk of stream) {
-        const events = protocol.receive(chunk);
-        deadlines.received(events.length > 0);
-        for (const event of events) yield event;
-      }
-      // Aborting mid-stream ends the loop without an error: say why it ended.
-      if (deadlines.timedOut) ending = { how: 'failed', error: deadlines.timedOut };
-      else if (signal.aborted) ending = { how: 'cancelled' };
-    } catch (error) {
-      if (deadlines.timedOut) ending = { how: 'failed', error: deadlines.timedOut };
-      else if (signal.aborted) ending = { how: 'cancelled' };
-      else ending = { how: 'failed', error: errorOf(module, errors, error) };
-    } finally {
-      deadlines.clear();
-      signal.removeEventListener('abort', onAbort);
-      // A consumer that stops early (`break`) must not leave the request running.
-      abort.abort();
-    }
-    yield protocol.end(ending);
+    const backend: ChatBackend = {
+      errors,
+      create: (body, abort) => sdk.chat.completions.create({ ...body, messages: [...body.messages] }, { signal: abort }),
+      errorOf: (error) => errorOf(module, errors, error),
+    };
+    yield* streamChat(backend, request, signal, { ...this.#options, clock: this.#clock });
   }
 
   /** The SDK client, made on first use (the SDK is loaded then, so importing parley does not load it). */
@@ -125,6 +93,73 @@ export class OpenAiLlm implements LlmProvider {
     this.#client = { sdk, module, errors: new ErrorFactory(this.name, [apiKey]) };
     return this.#client;
   }
+}
+
+/**
+ * Where a chat stream's chunks come from: the SDK (live), or a cassette (replay). `create`
+ * resolves once the response headers are in; aborting its signal mid-stream ends the
+ * iteration (the SDK ends it silently), before the headers rejects.
+ */
+export interface ChatBackend {
+  readonly errors: ErrorFactory;
+  create(body: ChatRequestBody, signal: AbortSignal): Promise<AsyncIterable<ChunkLike>>;
+  /** The ProviderError for whatever `create` or the iteration threw. */
+  errorOf(error: unknown): ProviderError;
+}
+
+/** What shapes a request and its time limits. */
+export interface ChatStreamOptions {
+  readonly model?: string;
+  readonly maxTokens?: number;
+  readonly temperature?: number;
+  readonly clock: Clock;
+  readonly timeouts?: ProviderTimeouts;
+}
+
+/**
+ * One streamed reply through `backend`, as the LlmProvider contract wants it: tokens, then
+ * exactly one `end`, never a throw (see {@link ChatStreamProtocol} for the end reasons).
+ */
+export async function* streamChat(backend: ChatBackend, request: LlmRequest, signal: AbortSignal, options: ChatStreamOptions): AsyncGenerator<LlmEvent> {
+  if (signal.aborted) {
+    yield { type: 'end', reason: 'cancelled' };
+    return;
+  }
+  const { errors } = backend;
+  const protocol = new ChatStreamProtocol(errors);
+  const abort = new AbortController();
+  const onAbort = (): void => abort.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const deadlines = new RequestDeadlines(options.clock, errors, options.timeouts ?? {}, { name: 'first-token', missing: 'no token yet' }, () => abort.abort());
+  deadlines.start();
+  let ending: StreamEnding = { how: 'ended' };
+  try {
+    const body = chatRequestBody(request.messages, {
+      model: options.model ?? 'gpt-4o-mini',
+      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    });
+    const stream = await backend.create(body, abort.signal);
+    deadlines.connected();
+    for await (const chunk of stream) {
+      const events = protocol.receive(chunk);
+      deadlines.received(events.length > 0);
+      for (const event of events) yield event;
+    }
+    // Aborting mid-stream ends the loop without an error: say why it ended.
+    if (deadlines.timedOut) ending = { how: 'failed', error: deadlines.timedOut };
+    else if (signal.aborted) ending = { how: 'cancelled' };
+  } catch (error) {
+    if (deadlines.timedOut) ending = { how: 'failed', error: deadlines.timedOut };
+    else if (signal.aborted) ending = { how: 'cancelled' };
+    else ending = { how: 'failed', error: backend.errorOf(error) };
+  } finally {
+    deadlines.clear();
+    signal.removeEventListener('abort', onAbort);
+    // A consumer that stops early (`break`) must not leave the request running.
+    abort.abort();
+  }
+  yield protocol.end(ending);
 }
 
 /** The SDK client of one adapter, the SDK's module (for its error classes), and how to word errors. */

@@ -49,11 +49,15 @@ export class HandshakeError extends Error {
   }
 }
 
-/** The HTTP status of a refused handshake, from a {@link HandshakeError} or an SDK's "Unexpected server response: 401". */
+/**
+ * The HTTP status of a refused handshake, from a {@link HandshakeError}, an SDK's "Unexpected
+ * server response: 401", or a HandshakeError's message re-wrapped by an SDK (the Deepgram SDK
+ * passes a transport's errors on as `new Error(message)`).
+ */
 export function handshakeStatusOf(error: unknown): number | undefined {
   if (error instanceof HandshakeError) return error.status;
   const message = (error as { message?: unknown } | null)?.message;
-  const match = typeof message === 'string' ? /Unexpected server response: (\d{3})/.exec(message) : null;
+  const match = typeof message === 'string' ? /(?:Unexpected server response: |handshake refused with HTTP )(\d{3})/.exec(message) : null;
   return match ? Number(match[1]) : undefined;
 }
 
