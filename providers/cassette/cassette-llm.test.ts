@@ -6,7 +6,7 @@ import { OpenAiLlm } from '../openai/llm.js';
 import { withoutProviderEnv } from '../test-support/env.js';
 import { CassetteLlm } from './cassette-llm.js';
 import type { Cassette } from './format.js';
-import { expectSameTimes, FAKE_KEY, keyFreeCassette, liveRecorder } from './test-support.js';
+import { expectSameTimes, FAKE_KEY, keyFreeCassette, liveRecorder } from '../test-support/cassettes.js';
 
 withoutProviderEnv();
 

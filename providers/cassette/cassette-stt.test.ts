@@ -10,7 +10,7 @@ import { withoutProviderEnv } from '../test-support/env.js';
 import { audio, EventLog } from '../test-support/events.js';
 import { CassetteStt } from './cassette-stt.js';
 import type { Cassette } from './format.js';
-import { expectSameTimes, FAKE_KEY, frameTimes, keyFreeCassette, liveRecorder } from './test-support.js';
+import { expectSameTimes, FAKE_KEY, frameTimes, keyFreeCassette, liveRecorder } from '../test-support/cassettes.js';
 
 withoutProviderEnv();
 

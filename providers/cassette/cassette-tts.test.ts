@@ -11,7 +11,7 @@ import { EventLog } from '../test-support/events.js';
 import { CassetteTts } from './cassette-tts.js';
 import type { Cassette } from './format.js';
 import type { CassetteRecorder } from './recorder.js';
-import { expectSameTimes, FAKE_KEY, keyFreeCassette, liveRecorder } from './test-support.js';
+import { expectSameTimes, FAKE_KEY, keyFreeCassette, liveRecorder } from '../test-support/cassettes.js';
 
 withoutProviderEnv();
 

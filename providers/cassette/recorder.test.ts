@@ -5,7 +5,7 @@ import type { CloseInfo, WebSocketTransport } from '../transport/websocket.js';
 import { CassetteFormatError, decodeCassette, encodeCassette } from './format.js';
 import { CassetteRecorder } from './recorder.js';
 import { Redactor, REDACTED } from './redact.js';
-import { expectNoKey, FAKE_KEY } from './test-support.js';
+import { expectNoKey, FAKE_KEY } from '../test-support/cassettes.js';
 
 /** A transport that echoes what it is sent (after 5 ms) and can be made to say things. */
 class EchoTransport implements WebSocketTransport {

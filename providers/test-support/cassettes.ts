@@ -8,8 +8,8 @@ import { gunzipSync } from 'node:zlib';
 import { expect } from 'vitest';
 import type { Clock } from '../../core/clock/clock.js';
 import { RealClock } from '../../core/clock/real-clock.js';
-import { decodeCassette, type Cassette, type CassetteRole } from './format.js';
-import { CassetteRecorder } from './recorder.js';
+import { decodeCassette, type Cassette, type CassetteRole } from '../cassette/format.js';
+import { CassetteRecorder } from '../cassette/recorder.js';
 
 /** The fake key every cassette test records with; it must appear in no cassette byte. */
 export const FAKE_KEY = 'sk-test-SECRET-7f3a9';
