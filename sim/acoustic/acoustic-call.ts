@@ -1,3 +1,4 @@
+import { VirtualClock } from '../../core/clock/virtual-clock.js';
 import { AudioInput } from '../../core/input/audio-input.js';
 import type { PlayoutBuffer } from '../../core/playout/playout-buffer.js';
 import { RandomStreams, type Random } from '../../core/random/random.js';
@@ -81,7 +82,9 @@ export async function runAcousticCall(scenario: Scenario, config: AgentConfig, s
     const samples = sound.action === undefined ? undefined : user.samplesOf(sound.action);
     if (samples) micSignal!.place(at, samples);
   };
+  const clock = new VirtualClock();
   const call = setUpCall(scenario, config, seed, {
+    clock,
     sampleRate,
     ttsVoice: agentVoice(bank, sampleRate, ttsSpec.levelDb),
     vadSensor: { soundOn: () => {}, soundOff: () => {} },
@@ -93,7 +96,7 @@ export async function runAcousticCall(scenario: Scenario, config: AgentConfig, s
     sttHearsWord: (sound: Sound, word: SttWord) =>
       sound.kind !== 'echo' || windows.echoAudible(word.startMs, word.endMs, sound.levelDb, config.providers.stt.transcribeAboveDb),
   });
-  const { clock, session, ear } = call;
+  const { session, ear } = call;
 
   // Silero on a thread of its own overlaps the model with the simulation; in a worker of the
   // pool (--workers) the other workers already take the other cores, and a second busy thread

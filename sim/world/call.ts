@@ -1,10 +1,13 @@
+import { sleep, type Clock } from '../../core/clock/clock.js';
 import { VirtualClock } from '../../core/clock/virtual-clock.js';
 import { RandomStreams, type Random } from '../../core/random/random.js';
 import { AgentSession } from '../../core/session/agent-session.js';
 import type { TraceEvent } from '../../core/trace/events.js';
+import type { LlmProvider } from '../../providers/llm.js';
 import { ScriptedLlm, type LlmFault } from '../../providers/scripted/scripted-llm.js';
 import { ScriptedTts, type SpokenText } from '../../providers/scripted/scripted-tts.js';
-import type { SttWord } from '../../providers/stt.js';
+import type { SttProvider, SttWord } from '../../providers/stt.js';
+import type { TtsProvider } from '../../providers/tts.js';
 import type { AgentConfig, LlmSpec, TtsSpec } from '../config/model.js';
 import { draw, fixed } from '../distribution.js';
 import type { Scenario, TextMatcher } from '../scenario/model.js';
@@ -58,11 +61,19 @@ export interface WorldHooks {
   readonly uplinkMs?: number;
   /** One echo delay for the whole call (a room does not change) instead of a draw per utterance. */
   readonly echoDelayMs?: number;
+  /** The session's clock. Default: a new VirtualClock (live mode passes the wall clock). */
+  readonly clock?: Clock;
+  /**
+   * Providers that replace the simulated ones (cassettes, or real services in live mode). An
+   * STT given here hears whatever the caller gives it: the simulated STT still follows the
+   * microphone, so the world's random draws stay the same, but nothing listens to it.
+   */
+  readonly providers?: { readonly stt?: SttProvider; readonly llm?: LlmProvider; readonly tts?: TtsProvider };
 }
 
 /** A call set up and ready to run: the world around an agent session. */
 export interface CallSetup {
-  readonly clock: VirtualClock;
+  readonly clock: Clock;
   readonly streams: RandomStreams;
   readonly session: AgentSession;
   readonly ear: Ear;
@@ -78,17 +89,18 @@ export interface CallSetup {
 
 /** Runs `scenario` against the agent `config` in the symbolic world with `seed`. */
 export async function runCall(scenario: Scenario, config: AgentConfig, seed: number): Promise<CallResult> {
-  const call = setUpCall(scenario, config, seed);
+  const clock = new VirtualClock();
+  const call = setUpCall(scenario, config, seed, { clock });
   await call.start();
-  while (!call.finished() && call.clock.now() < scenario.maxDurationMs) {
-    await call.clock.runUntil(Math.min(scenario.maxDurationMs, call.clock.now() + 1000));
+  while (!call.finished() && clock.now() < scenario.maxDurationMs) {
+    await clock.runUntil(Math.min(scenario.maxDurationMs, clock.now() + 1000));
   }
   return call.finish();
 }
 
 /** Builds the world of one call: the agent session, its providers, the channel and the scripted user. */
 export function setUpCall(scenario: Scenario, config: AgentConfig, seed: number, hooks: WorldHooks = {}): CallSetup {
-  const clock = new VirtualClock();
+  const clock = hooks.clock ?? new VirtualClock();
   const streams = new RandomStreams(seed);
   const { channel } = scenario;
   const { stt: sttSpec, llm: llmSpec, tts: ttsSpec } = config.providers;
@@ -96,9 +108,9 @@ export function setUpCall(scenario: Scenario, config: AgentConfig, seed: number,
   const stt = new SimulatedStt(clock, sttSpec, streams.stream('stt'));
   const session = new AgentSession({
     clock,
-    stt,
-    llm: simulatedLlm(clock, scenario, llmSpec, streams.stream('llm')),
-    tts: simulatedTts(clock, ttsSpec, streams.stream('tts'), hooks),
+    stt: hooks.providers?.stt ?? stt,
+    llm: hooks.providers?.llm ?? simulatedLlm(clock, scenario, llmSpec, streams.stream('llm')),
+    tts: hooks.providers?.tts ?? simulatedTts(clock, ttsSpec, streams.stream('tts'), hooks),
     endpointer: config.endpointer,
     interruption: config.interruption,
     sentenceBuffer: config.sentenceBuffer,
@@ -201,7 +213,9 @@ export function setUpCall(scenario: Scenario, config: AgentConfig, seed: number,
     finished: () => finished,
     finish: async () => {
       if (!finished) finish('max_duration');
-      await clock.runUntil(clock.now());
+      // Let what the close set off at this instant happen before collecting.
+      if (clock instanceof VirtualClock) await clock.runUntil(clock.now());
+      else await sleep(clock, 0);
       return {
         scenario,
         config,
@@ -218,7 +232,7 @@ export function setUpCall(scenario: Scenario, config: AgentConfig, seed: number,
   };
 }
 
-function simulatedLlm(clock: VirtualClock, scenario: Scenario, spec: LlmSpec, random: Random): ScriptedLlm {
+function simulatedLlm(clock: Clock, scenario: Scenario, spec: LlmSpec, random: Random): ScriptedLlm {
   return new ScriptedLlm({
     clock,
     name: `sim-${spec.profile}`,
@@ -238,7 +252,7 @@ function simulatedLlm(clock: VirtualClock, scenario: Scenario, spec: LlmSpec, ra
   });
 }
 
-function simulatedTts(clock: VirtualClock, spec: TtsSpec, random: Random, hooks: WorldHooks): ScriptedTts {
+function simulatedTts(clock: Clock, spec: TtsSpec, random: Random, hooks: WorldHooks): ScriptedTts {
   return new ScriptedTts({
     clock,
     ...(hooks.sampleRate !== undefined ? { sampleRate: hooks.sampleRate } : {}),
@@ -276,7 +290,7 @@ function noiseEffects(noiseDb: number | undefined, speechDb: number): { falseAla
 
 /** Spurious detections: a Poisson process of short bursts only the VAD hears. */
 function scheduleFalseAlarms(
-  clock: VirtualClock,
+  clock: Clock,
   vad: SimulatedVad,
   perMinute: number,
   untilMs: number,
