@@ -3,6 +3,7 @@ import { VirtualClock } from '../../core/clock/virtual-clock.js';
 import { RandomStreams, type Random } from '../../core/random/random.js';
 import { AgentSession } from '../../core/session/agent-session.js';
 import type { TraceEvent } from '../../core/trace/events.js';
+import type { Trace } from '../../core/trace/trace.js';
 import type { LlmProvider } from '../../providers/llm.js';
 import { ScriptedLlm, type LlmFault } from '../../providers/scripted/scripted-llm.js';
 import { ScriptedTts, type SpokenText } from '../../providers/scripted/scripted-tts.js';
@@ -69,6 +70,8 @@ export interface WorldHooks {
    * microphone, so the world's random draws stay the same, but nothing listens to it.
    */
   readonly providers?: { readonly stt?: SttProvider; readonly llm?: LlmProvider; readonly tts?: TtsProvider };
+  /** The session's trace (so providers made before the session can report to it). Default: a new one. */
+  readonly trace?: Trace;
 }
 
 /** A call set up and ready to run: the world around an agent session. */
@@ -114,6 +117,7 @@ export function setUpCall(scenario: Scenario, config: AgentConfig, seed: number,
     endpointer: config.endpointer,
     interruption: config.interruption,
     sentenceBuffer: config.sentenceBuffer,
+    ...(hooks.trace ? { trace: hooks.trace } : {}),
   });
   const { trace } = session;
 
