@@ -21,6 +21,11 @@ export interface RunReport {
    * metrics cover that shard's runs. Absent otherwise, and in what `parley merge` joins.
    */
   readonly shard?: { readonly index: number; readonly count: number };
+  /**
+   * Only in the report of a live run (`parley run --live`): real providers on the wall clock, so
+   * the numbers are measurements, not a deterministic simulation. Absent otherwise.
+   */
+  readonly live?: true;
   readonly summary: { readonly scenarios: number; readonly passed: number; readonly failed: number };
   readonly metrics: Metrics;
   readonly scenarios: readonly ScenarioResult[];
@@ -28,7 +33,7 @@ export interface RunReport {
 
 /** Assembles the report of a run. */
 export function buildReport(
-  options: { seed: number | null; seeds: number; config: string; shard?: { index: number; count: number } | undefined },
+  options: { seed: number | null; seeds: number; config: string; shard?: { index: number; count: number } | undefined; live?: boolean },
   results: readonly ScenarioResult[],
 ): RunReport {
   const passed = results.filter((r) => r.passed).length;
@@ -38,6 +43,7 @@ export function buildReport(
     seeds: options.seeds,
     config: options.config,
     ...(options.shard === undefined ? {} : { shard: { index: options.shard.index, count: options.shard.count } }),
+    ...(options.live ? { live: true as const } : {}),
     summary: { scenarios: results.length, passed, failed: results.length - passed },
     metrics: metricsOf(results.map((r) => r.turns), results.map((r) => r.overlaps)),
     scenarios: results,

@@ -1,8 +1,8 @@
 import { encodeWav } from '../core/audio/wav.js';
 import { pcm16ToFloat } from '../core/audio/pcm.js';
-import { judgeCall } from '../sim/assert/scenario-result.js';
+import { judgeCall, type ScenarioResult } from '../sim/assert/scenario-result.js';
 import { buildTimeline, timelineId } from '../reports/timeline.js';
-import { runAcousticCall } from '../sim/acoustic/acoustic-call.js';
+import { runAcousticCall, type AcousticCallResult } from '../sim/acoustic/acoustic-call.js';
 import { runCall } from '../sim/world/call.js';
 import type { RunArtifact, RunTask } from './run.js';
 
@@ -19,11 +19,16 @@ export async function executeTask(task: RunTask): Promise<RunArtifact> {
 }
 
 async function executeAcoustic(task: RunTask): Promise<RunArtifact> {
-  const call = await runAcousticCall(task.scenario, task.config, task.seed);
+  return acousticArtifact(task, await runAcousticCall(task.scenario, task.config, task.seed));
+}
+
+/** An acoustic call's verdict, timeline and recording; `extra` adds to (or replaces) the verdict's fields. */
+export function acousticArtifact(task: RunTask, call: AcousticCallResult, extra: Partial<ScenarioResult> = {}): RunArtifact {
   const judged = judgeCall(call);
   const { acoustic, recording } = call;
-  const result = {
+  const result: ScenarioResult = {
     ...judged.result,
+    ...extra,
     acoustic: {
       vad: acoustic.vad,
       sampleRate: acoustic.sampleRate,

@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomically } from '../reports/atomic.js';
 import { writeChromeTraces } from '../reports/chrome-trace.js';
 import type { Comparison } from '../reports/comparison.js';
@@ -27,6 +27,7 @@ export function writeRunOutputs(dir: string, report: RunReport, artifacts: reado
   writeTimelines(dir, timelines);
   writeChromeTraces(dir, timelines);
   const audio = writeRecordings(dir, artifacts);
+  writeCassettes(dir, artifacts);
   writeFileAtomically(join(dir, 'summary.md'), renderMarkdownSummary(report, options.comparison));
   writeHtmlReport(dir, report, timelines, { ...(options.comparison ? { comparison: options.comparison } : {}), ...(Object.keys(audio).length > 0 ? { audio } : {}) });
   return writeReport(dir, report);
@@ -48,6 +49,19 @@ export function writeRecordings(dir: string, artifacts: readonly RunArtifact[]):
     paths[timeline.id] = path;
   }
   return paths;
+}
+
+/** A live run's cassettes at the paths their results name (cassettes/<id>/<role>.cassette.json.gz), replacing earlier ones. */
+export function writeCassettes(dir: string, artifacts: readonly RunArtifact[]): void {
+  const folder = join(dir, 'cassettes');
+  rmSync(folder, { recursive: true, force: true });
+  for (const artifact of artifacts) {
+    for (const cassette of artifact.cassettes ?? []) {
+      const path = join(dir, cassette.path);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, cassette.bytes);
+    }
+  }
 }
 
 /** DIR/timelines/<id>.json, replacing any timelines of an earlier run. */

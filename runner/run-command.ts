@@ -27,6 +27,11 @@ Options:
                     listed but do not fail the run)
   --gates FILE      tolerances for --baseline (a YAML gates file; schema: scenarios/gates.schema.json)
   --junit FILE      also write JUnit XML (one test case per scenario and seed)
+  --live            run on the wall clock against the real providers of the config's live:
+                    section (keys from DEEPGRAM_API_KEY, OPENAI_API_KEY, ELEVENLABS_API_KEY; base
+                    URLs from DEEPGRAM_BASE_URL, OPENAI_BASE_URL, ELEVENLABS_BASE_URL), streaming
+                    acoustic scenarios' clips in real time; the report is marked live and each
+                    call's provider sessions are recorded under DIR/cassettes/
   -h, --help        show this help`;
 
 /** `parley run`: returns the exit code (0 all passed, 1 an assertion failed, 2 bad input). */
@@ -44,6 +49,7 @@ export async function runCommand(args: readonly string[], out: NodeJS.WritableSt
       'update-baseline': { type: 'boolean' },
       gates: { type: 'string' },
       junit: { type: 'string' },
+      live: { type: 'boolean' },
       debug: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -59,6 +65,7 @@ export async function runCommand(args: readonly string[], out: NodeJS.WritableSt
   const seeds = values.seeds === undefined ? 1 : integer('--seeds', values.seeds, 1);
   const workers = values.workers === undefined ? 1 : parseWorkers(values.workers);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (values.live && (workers !== 1 || shard !== undefined)) throw new UsageError('--live runs one call at a time, on the wall clock: drop --workers and --shard');
   const checked = prepareGate({ baseline: values.baseline, updateBaseline: values['update-baseline'], gates: values.gates, junit: values.junit, sharded: shard !== undefined });
   if (!checked.ok) {
     for (const error of checked.errors) err.write(`${error.toString()}\n`);
@@ -70,7 +77,7 @@ export async function runCommand(args: readonly string[], out: NodeJS.WritableSt
   let outcome: Awaited<ReturnType<typeof run>>;
   try {
     outcome = await run(
-      { paths: positionals, seed, seeds, config: values.config ?? 'default', reportDir: values['report-dir'] ?? 'parley-report', workers, shard, baseline: checked.gate.baseline },
+      { paths: positionals, seed, seeds, config: values.config ?? 'default', reportDir: values['report-dir'] ?? 'parley-report', workers, shard, baseline: checked.gate.baseline, live: values.live ? { env: process.env } : undefined },
       (result) => progress.result(result),
       (total) => progress.start(total),
     );
@@ -98,12 +105,17 @@ export async function runCommand(args: readonly string[], out: NodeJS.WritableSt
 /** One line per scenario run: verdict, name, and the numbers or the first failure. */
 export function resultLine(result: ScenarioResult): string {
   const head = `${result.passed ? '✓' : '✗'} ${result.name} (${result.file}, seed ${result.seed})`;
+  const problems = (result.live?.providerErrors ?? []).map((e) => `    ${e.role} error at ${(e.atMs / 1000).toFixed(2)} s: ${e.message}`);
+  if (problems.length > 0) return [head, ...problems, ...failureLines(result)].join('\n');
   if (result.passed) {
     const v2v = result.metrics.voiceToVoiceMs;
     return v2v.count > 0 ? `${head}  voice-to-voice p95 ${v2v.p95} ms` : head;
   }
-  const failures = result.assertions.filter((a) => !a.passed);
-  return [head, ...failures.map((a) => `    ${a.id}${a.line !== undefined ? ` (line ${a.line})` : ''}: ${a.message}`)].join('\n');
+  return [head, ...failureLines(result)].join('\n');
+}
+
+function failureLines(result: ScenarioResult): string[] {
+  return result.assertions.filter((a) => !a.passed).map((a) => `    ${a.id}${a.line !== undefined ? ` (line ${a.line})` : ''}: ${a.message}`);
 }
 
 function integer(flag: string, text: string, min: number): number {

@@ -14,6 +14,7 @@ import { acousticProblems } from '../sim/acoustic/clip-check.js';
 import type { Scenario } from '../sim/scenario/model.js';
 import type { Timeline } from '../reports/timeline.js';
 import { findScenarioFiles } from './scenario-files.js';
+import { executeLiveTask, liveProblems, type LiveArtifact } from './live.js';
 import { executeTasks } from './pool.js';
 import { shardTasks, type Shard } from './shard.js';
 
@@ -34,6 +35,11 @@ export interface RunOptions {
   readonly shard?: Shard | undefined;
   /** A baseline run to compare with (`--baseline`): the comparison is returned and shown in summary.md. */
   readonly baseline?: { readonly report: RunReport; readonly tolerances: Tolerances } | undefined;
+  /**
+   * Live mode: the real providers of each config, on the wall clock, one call at a time, with
+   * keys and base URLs from `env`. The report is marked live and the cassettes go next to it.
+   */
+  readonly live?: { readonly env: Readonly<Record<string, string | undefined>> } | undefined;
 }
 
 /** A scenario ready to run: validated, with the agent config it runs against. */
@@ -121,6 +127,8 @@ export interface RunArtifact {
   readonly result: ScenarioResult;
   readonly timeline: Timeline;
   readonly audio?: Uint8Array;
+  /** A live run's cassettes, by path under the report directory. */
+  readonly cassettes?: readonly { readonly path: string; readonly bytes: Uint8Array }[];
 }
 
 /**
@@ -155,6 +163,26 @@ export async function runScenarios(
   return { report, artifacts };
 }
 
+/** Runs prepared scenarios live, one call at a time (each takes as long as it lasts). */
+async function runLive(
+  prepared: readonly PreparedScenario[],
+  options: Pick<RunOptions, 'seed' | 'seeds' | 'config'>,
+  env: Readonly<Record<string, string | undefined>>,
+  onResult: (result: ScenarioResult) => void = () => {},
+  onStart: (total: number) => void = () => {},
+): Promise<{ report: RunReport; artifacts: LiveArtifact[] }> {
+  const tasks = planTasks(prepared, options);
+  onStart(tasks.length);
+  const artifacts: LiveArtifact[] = [];
+  for (const task of tasks) {
+    const artifact = await executeLiveTask(task, env);
+    artifacts.push(artifact);
+    onResult(artifact.result);
+  }
+  const report = buildReport({ seed: options.seed ?? null, seeds: options.seeds, config: options.config, live: true }, artifacts.map((a) => a.result));
+  return { report, artifacts };
+}
+
 /** Code-unit order: the same on every machine, unlike locale order. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -171,8 +199,11 @@ export async function run(
   const { scenarios, errors } = prepare(options);
   const dirProblem = options.reportDir === undefined ? undefined : reportDirProblem(options.reportDir);
   if (dirProblem) errors.unshift(dirProblem);
+  if (errors.length === 0 && options.live) errors.push(...liveProblems(scenarios, options.live.env));
   if (errors.length > 0) return { ok: false, errors };
-  const { report, artifacts } = await runScenarios(scenarios, options, onResult, onStart);
+  const { report, artifacts } = options.live
+    ? await runLive(scenarios, options, options.live.env, onResult, onStart)
+    : await runScenarios(scenarios, options, onResult, onStart);
   const comparison = options.baseline ? compareReports(options.baseline.report, report, options.baseline.tolerances) : undefined;
   if (options.reportDir === undefined) return { ok: true, report, artifacts, reportPath: undefined, comparison };
   try {

@@ -54,7 +54,7 @@ export function schemaFiles(): SchemaFile[] {
       text: serialize(
         toJsonSchema(configFileSchema, {
           title: 'parley agent config',
-          description: 'A parley agent configuration: changes to a preset (extends) for the VAD, endpointer, interruption policy, sentence buffer and providers.',
+          description: 'A parley agent configuration: changes to a preset (extends) for the VAD, endpointer, interruption policy, sentence buffer, simulated providers, and the real providers of live mode.',
           id: `${SCHEMA_BASE_URL}${CONFIG_SCHEMA_FILE}`,
         }),
       ),

@@ -49,6 +49,19 @@ describe('turn metrics from the trace', () => {
     expect(heardSpeeches(live)[0]!.audible).toEqual([{ startMs: 3050, endMs: 5000 }]);
   });
 
+  it('finds the reply of a turn by order, as on the wall clock, where one handler\'s events differ in time', () => {
+    const wallClock = worldTrace.map((e) => (e.type === 'llm.committed' ? { ...e, t: e.t + 0.013 } : e));
+    expect(turnReports(wallClock)[0]).toMatchObject({ llmFirstTokenMs: 2900, agentAudioStartMs: 3090, voiceToVoiceMs: 590 });
+    const requested = [
+      ev(2500, 'user.speech_end', { kind: 'speech' }),
+      ev(2750, 'endpoint.end', { turn: 1, reason: 'silence', transcript: 'Tuesday.', silenceMs: 250 }),
+      ev(2750.2, 'session.state', { from: 'user_speaking', to: 'thinking', why: 'end of turn' }),
+      ev(2750.4, 'llm.request', { speech: 2, turn: 1, speculative: false, messages: 1 }),
+      ev(2900, 'llm.first_token', { speech: 2 }),
+    ];
+    expect(turnReports(requested)[0]).toMatchObject({ llmFirstTokenMs: 2900 });
+  });
+
   it('does not count audio stopped in the tick it started as heard', () => {
     const paused = [
       ev(100, 'ear.audio_start', { speech: 1 }),

@@ -71,13 +71,17 @@ export function turnReports(events: readonly TraceEvent[], speeches: readonly He
     ? truth.map((e) => e.t)
     : events.filter((e): e is TraceEventOf<'vad.speech_end'> => e.type === 'vad.speech_end').map((e) => e.speechEndMs);
   const turns: TurnReport[] = [];
-  for (const end of events) {
+  for (const [index, end] of events.entries()) {
     if (end.type !== 'endpoint.end') continue;
-    // The reply: requested at the endpoint, or a speculative one committed then.
-    const reply = events.find(
-      (e) => e.t === end.t && ((e.type === 'llm.request' && !e.speculative && e.turn === end.turn) || e.type === 'llm.committed'),
-    ) as TraceEventOf<'llm.request'> | TraceEventOf<'llm.committed'> | undefined;
-    const speech = reply?.speech;
+    // The reply: requested at the endpoint, or a speculative one committed then. Found by order
+    // (the session emits it while handling the endpoint), not by time: on the wall clock two
+    // events of one handler do not share a timestamp.
+    let speech: number | undefined;
+    for (let k = index + 1; k < events.length && speech === undefined; k++) {
+      const e = events[k]!;
+      if (e.type === 'endpoint.end') break;
+      if ((e.type === 'llm.request' && !e.speculative && e.turn === end.turn) || e.type === 'llm.committed') speech = e.speech;
+    }
     const lastWordEnd = speechEnds.filter((t) => t <= end.t).at(-1) ?? null;
     const firstOf = (type: 'llm.first_token' | 'tts.first_byte'): number | null =>
       speech === undefined ? null : (events.find((e) => e.type === type && e.speech === speech)?.t ?? null);

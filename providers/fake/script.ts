@@ -9,9 +9,9 @@
  *     on: [1]                 # only the first connection; default: every one
  *   - close: 1011             # close the websocket with this code (HTTP: drop the connection)
  *     after: { audio: 1500ms }
- *   - malformed               # send a frame that is not JSON
+ *   - malformed: true         # send a frame that is not JSON (alone: just `- malformed`)
  *     after: { messages: 2 }
- *   - stall                   # stop sending; keep the connection open
+ *   - stall: true             # stop sending; keep the connection open (alone: just `- stall`)
  *     after: { flushes: 1 }
  *   - first_byte_delay: 800ms # hold the first message (HTTP: the response) back
  *   - inactivity: 2s          # close when the client sends nothing for this long

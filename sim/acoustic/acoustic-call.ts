@@ -1,4 +1,6 @@
+import type { Clock } from '../../core/clock/clock.js';
 import { VirtualClock } from '../../core/clock/virtual-clock.js';
+import type { Trace } from '../../core/trace/trace.js';
 import { AudioInput } from '../../core/input/audio-input.js';
 import type { PlayoutBuffer } from '../../core/playout/playout-buffer.js';
 import { RandomStreams, type Random } from '../../core/random/random.js';
@@ -11,7 +13,7 @@ import type { SttWord } from '../../providers/stt.js';
 import type { AgentConfig } from '../config/model.js';
 import { draw } from '../distribution.js';
 import type { Scenario } from '../scenario/model.js';
-import { setUpCall, type CallResult } from '../world/call.js';
+import { setUpCall, type CallResult, type WorldHooks } from '../world/call.js';
 import type { Sound } from '../world/sound.js';
 import { bankDirFor, ClipBank } from './clip-bank.js';
 import { MicSignal } from './mic-signal.js';
@@ -47,6 +49,28 @@ export interface AcousticCallResult extends CallResult {
 }
 
 /**
+ * Where an acoustic call runs: on the virtual clock with simulated providers (the default), or
+ * on another clock with other providers (live mode: the wall clock and real services).
+ */
+export interface AudioWorld {
+  readonly clock: Clock;
+  /** Lets the call's time pass up to `ms`: runs a virtual clock's timers, or waits for the wall clock. */
+  advance(ms: number): Promise<void>;
+  /** Providers that replace the simulated ones (see WorldHooks.providers). */
+  readonly providers?: WorldHooks['providers'];
+  /** The session's trace, when the providers report to it. */
+  readonly trace?: Trace;
+  /** Whether the cleaned microphone audio goes to the session's STT (a real one hears samples; the simulated one hears the script). */
+  readonly forwardAudio: boolean;
+}
+
+/** The simulator's world: a virtual clock whose timers run as the call advances. */
+function virtualWorld(): AudioWorld {
+  const clock = new VirtualClock();
+  return { clock, advance: (ms) => clock.runUntil(ms), forwardAudio: false };
+}
+
+/**
  * Runs an acoustic scenario: the same agent session and simulated providers as the symbolic
  * world, but the caller's voice is real samples (clips), the agent's voice too, and the
  * microphone signal is mixed sample by sample (speech, the agent's echo through a room,
@@ -57,8 +81,14 @@ export interface AcousticCallResult extends CallResult {
  * from what has happened up to then, so the agent's reactions shape what the microphone hears
  * next (its echo, a barge-in timed on its speech).
  */
-export async function runAcousticCall(scenario: Scenario, config: AgentConfig, seed: number): Promise<AcousticCallResult> {
+export async function runAcousticCall(
+  scenario: Scenario,
+  config: AgentConfig,
+  seed: number,
+  makeWorld: (sampleRate: 8000 | 16000) => AudioWorld = virtualWorld,
+): Promise<AcousticCallResult> {
   const sampleRate = scenario.channel.codec === 'mulaw' ? 8000 : 16000;
+  const world = makeWorld(sampleRate);
   const bank = ClipBank.open(bankDirFor(scenario.file, scenario.acoustic?.clips?.path));
   const user = userSpeech(scenario, bank, sampleRate);
   const ttsSpec = config.providers.tts;
@@ -82,9 +112,11 @@ export async function runAcousticCall(scenario: Scenario, config: AgentConfig, s
     const samples = sound.action === undefined ? undefined : user.samplesOf(sound.action);
     if (samples) micSignal!.place(at, samples);
   };
-  const clock = new VirtualClock();
+  const { clock } = world;
   const call = setUpCall(scenario, config, seed, {
     clock,
+    ...(world.providers ? { providers: world.providers } : {}),
+    ...(world.trace ? { trace: world.trace } : {}),
     sampleRate,
     ttsVoice: agentVoice(bank, sampleRate, ttsSpec.levelDb),
     vadSensor: { soundOn: () => {}, soundOff: () => {} },
@@ -117,8 +149,8 @@ export async function runAcousticCall(scenario: Scenario, config: AgentConfig, s
       prefixPaddingMs: config.vad.prefixPaddingMs,
     },
     echoCanceller: config.echoCanceller,
-    // The simulated STT hears the script, not samples.
-    forwardAudio: false,
+    // The simulated STT hears the script; a real (or recorded) one hears the samples.
+    forwardAudio: world.forwardAudio,
   });
   input.listenTo(session.playout);
   input.subscribe((event) => {
@@ -133,6 +165,7 @@ export async function runAcousticCall(scenario: Scenario, config: AgentConfig, s
         session.trace.emit('echo.path', { delayMs: event.delayMs });
         return;
       case 'audio':
+        if (world.forwardAudio) session.pushAudio(event.chunk);
         return;
     }
   });
@@ -187,7 +220,7 @@ export async function runAcousticCall(scenario: Scenario, config: AgentConfig, s
     let complete = input.submitWindow(next(0));
     for (let at = 0; !call.finished() && at < limit; at += windowSamples) {
       const end = at + windowSamples;
-      await clock.runUntil(ms(end));
+      await world.advance(ms(end));
       const prepared = next(end);
       // The next window goes to the VAD the moment it has answered for this one.
       let following: typeof complete | undefined;
@@ -198,7 +231,7 @@ export async function runAcousticCall(scenario: Scenario, config: AgentConfig, s
   } else {
     for (let at = 0; !call.finished() && at < limit; at += windowSamples) {
       const end = at + windowSamples;
-      await clock.runUntil(ms(end));
+      await world.advance(ms(end));
       await input.submitWindow(next(at))();
     }
   }

@@ -27,6 +27,19 @@ export interface ScenarioResult {
   readonly metrics: Metrics;
   /** For an acoustic scenario: how it was heard, and its recording. */
   readonly acoustic?: AcousticRunFacts;
+  /** For a live run (`parley run --live`): the real providers, what went wrong with them, and the cassettes. */
+  readonly live?: LiveRunFacts;
+}
+
+/** What a live run adds to its result. */
+export interface LiveRunFacts {
+  /** The real providers (or failover chains) by role; also the result's `stack`. */
+  readonly providers: { readonly stt: string; readonly llm: string; readonly tts: string };
+  /** Every provider error of the call (refusals, disconnects, timeouts), in order. */
+  readonly providerErrors: readonly { readonly atMs: number; readonly role: 'stt' | 'llm' | 'tts'; readonly provider: string; readonly message: string }[];
+  readonly failovers: readonly { readonly atMs: number; readonly role: 'stt' | 'llm' | 'tts'; readonly from: string; readonly to: string; readonly why: string }[];
+  /** The cassettes recorded, by role, relative to the report directory. */
+  readonly cassettes: Readonly<Partial<Record<'stt' | 'llm' | 'tts', string>>>;
 }
 
 /** What an acoustic run adds to its result. */

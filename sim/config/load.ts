@@ -17,6 +17,7 @@ import {
   llmOverride,
   sentenceBufferOverride,
   echoCancellerOverride,
+  liveOverride,
   type ConfigFile,
   sttOverride,
   ttsOverride,
@@ -51,7 +52,7 @@ export function resolveConfig(ref: string, baseDir: string, referrer: { file: st
 export function loadConfigFile(path: string, display: string): ConfigLoad {
   const read = readInputFile(path, display);
   if (!read.ok) return read;
-  const result = loadYaml(display, read.text, configFileSchema, { expected: 'an agent config: a mapping with vad, endpointer, interruption, sentence_buffer or providers' });
+  const result = loadYaml(display, read.text, configFileSchema, { expected: 'an agent config: a mapping with vad, endpointer, interruption, sentence_buffer, providers or live' });
   if (!result.ok) return { ok: false, errors: result.errors };
   const file = result.loaded.value;
   const base = PRESETS[file.extends ?? 'default'];
@@ -73,6 +74,7 @@ export function loadConfigFile(path: string, display: string): ConfigLoad {
       llm: applyOverride(base.providers.llm, providers.llm !== undefined ? llmOverride(providers.llm) : undefined, LLM_PROFILES, 'LLM'),
       tts: applyOverride(base.providers.tts, providers.tts !== undefined ? ttsOverride(providers.tts) : undefined, TTS_PROFILES, 'TTS'),
     },
+    live: file.live ? liveOverride(base.live, file.live) : base.live,
   };
   const problem = coreProblem(config);
   if (problem) return { ok: false, errors: [new InputError(display, result.loaded.positionOf([problem.section]), problem.message)] };

@@ -2,6 +2,7 @@ import type { EndpointerOptions } from '../../core/endpointer/endpointer.js';
 import type { AudioInputEchoOptions } from '../../core/input/audio-input.js';
 import type { InterruptionOptions } from '../../core/interruption/policy.js';
 import type { SentenceBufferOptions } from '../../core/text/sentence-buffer.js';
+import type { RealProvidersSpec } from '../../providers/real-providers.js';
 import type { Distribution } from '../distribution.js';
 
 /**
@@ -89,4 +90,6 @@ export interface AgentConfig {
   /** The acoustic echo canceller on the microphone path (acoustic world), or false for none. */
   readonly echoCanceller: AudioInputEchoOptions | false;
   readonly providers: { readonly stt: SttSpec; readonly llm: LlmSpec; readonly tts: TtsSpec };
+  /** The real providers `parley run --live` connects to instead of the simulated ones. */
+  readonly live: RealProvidersSpec;
 }

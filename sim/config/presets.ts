@@ -1,4 +1,5 @@
 import { SILENCE_ONLY_ENDPOINTER } from '../../core/endpointer/endpointer.js';
+import { DEFAULT_REAL_PROVIDERS } from '../../providers/real-providers.js';
 import type { AgentConfig } from './model.js';
 import { LLM_PROFILES, STT_PROFILES, TTS_PROFILES } from './profiles.js';
 
@@ -32,6 +33,7 @@ const DEFAULT: AgentConfig = {
     llm: LLM_PROFILES['gpt-4o-mini-like']!.spec,
     tts: TTS_PROFILES['flash-like']!.spec,
   },
+  live: DEFAULT_REAL_PROVIDERS,
 };
 
 /** The `silence-only` preset: the common fixed-silence endpointer (500 ms), nothing else changed. */

@@ -11,6 +11,8 @@ import {
   percentSchema,
   perMinuteSchema,
 } from '../load/index.js';
+import type { ProviderTimeouts } from '../../providers/timeouts.js';
+import type { RealLlmSpec, RealProvidersSpec, RealSttSpec, RealTtsSpec } from '../../providers/real-providers.js';
 import type { LlmSpec, SttSpec, TtsSpec, VadSpec } from './model.js';
 import { LLM_PROFILES, STT_PROFILES, TTS_PROFILES } from './profiles.js';
 
@@ -127,6 +129,83 @@ const sentenceBufferFields = z.strictObject({
   min_chunk_chars: count.optional(),
 });
 
+const baseUrl = z.url({ protocol: /^(https?|wss?)$/ }).describe('where the provider is (a proxy or a fake); default: the *_BASE_URL variable, then the public API');
+
+const timeoutFields = z
+  .strictObject({
+    connect: durationSchema.optional(),
+    first_byte: durationSchema.optional().describe('from a request to its first token or audio'),
+    stall: durationSchema.optional().describe('longest gap inside a response, or while audio flows to the STT'),
+  })
+  .describe('time limits; a provider\'s own replace the section\'s');
+
+/**
+ * Rejects the keys of `object` that belong to another variant of the entry (e.g. a Flux setting on
+ * listen.v1), at the key, saying which variant they need.
+ */
+function onlyWith(object: Record<string, unknown>, keys: readonly string[], applies: boolean, needs: string, ctx: z.RefinementCtx): void {
+  if (applies) return;
+  for (const key of keys) {
+    if (object[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is a setting of ${needs}` });
+  }
+}
+
+const liveSttFields = z
+  .strictObject({
+    provider: z.literal('deepgram'),
+    api: z.enum(['listen.v1', 'flux']).optional().describe('listen.v1 (default: interim results, endpointing, utterance end) or flux (listen v2, turn events)'),
+    model: z.string().min(1).optional().describe('default nova-3 (flux: flux-general-en)'),
+    endpointing: z.union([durationSchema, z.literal(false)]).optional().describe("listen.v1: Deepgram's silence endpointing (default 300ms), or false"),
+    utterance_end: z.union([durationSchema, z.literal(false)]).optional().describe('listen.v1: UtteranceEnd after this gap between words (default 1000ms), or false'),
+    eager_eot_threshold: z.number().gt(0).max(1).optional().describe('flux'),
+    eot_threshold: z.number().gt(0).max(1).optional().describe('flux'),
+    eot_timeout: durationSchema.optional().describe('flux'),
+    base_url: baseUrl.optional(),
+    timeouts: timeoutFields.optional(),
+  })
+  .superRefine((s, ctx) => {
+    onlyWith(s, ['eager_eot_threshold', 'eot_threshold', 'eot_timeout'], s.api === 'flux', 'Flux (api: flux)', ctx);
+    onlyWith(s, ['endpointing', 'utterance_end'], s.api !== 'flux', 'listen.v1, not Flux', ctx);
+  });
+
+const liveLlmFields = z.strictObject({
+  provider: z.literal('openai'),
+  model: z.string().min(1).optional().describe('default gpt-4o-mini'),
+  max_tokens: z.number().int().min(1).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  base_url: baseUrl.optional(),
+  timeouts: timeoutFields.optional(),
+});
+
+const liveTtsFields = z
+  .strictObject({
+    provider: z.enum(['elevenlabs', 'deepgram']).describe('ElevenLabs, or Deepgram Aura'),
+    transport: z.enum(['websocket', 'http']).optional().describe('elevenlabs: the stream-input websocket (default) or HTTP streaming'),
+    voice_id: z.string().min(1).optional().describe('elevenlabs'),
+    model_id: z.string().min(1).optional().describe('elevenlabs: default eleven_flash_v2_5'),
+    model: z.string().min(1).optional().describe('deepgram: an Aura voice, default aura-2-thalia-en'),
+    base_url: baseUrl.optional(),
+    timeouts: timeoutFields.optional(),
+  })
+  .superRefine((s, ctx) => {
+    onlyWith(s, ['transport', 'voice_id', 'model_id'], s.provider === 'elevenlabs', 'ElevenLabs (provider: elevenlabs)', ctx);
+    onlyWith(s, ['model'], s.provider === 'deepgram', 'Deepgram Aura (provider: deepgram); ElevenLabs takes model_id', ctx);
+  });
+
+/** One provider, or a failover chain of them (used in order, moving on after failures). */
+function chain<T extends z.ZodType>(fields: T) {
+  return z.union([fields, z.array(fields).min(1)]);
+}
+
+/** The `live:` section: the real providers `parley run --live` uses. */
+export const liveSchema = z.strictObject({
+  stt: chain(liveSttFields).optional(),
+  llm: chain(liveLlmFields).optional(),
+  tts: chain(liveTtsFields).optional(),
+  failover_after: z.number().int().min(1).optional().describe('consecutive failures after which a chain moves to its next provider (default 1)'),
+  timeouts: timeoutFields.optional(),
+});
+
 /** An agent configuration file. */
 export const configFileSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -137,6 +216,7 @@ export const configFileSchema = z.strictObject({
   sentence_buffer: sentenceBufferFields.optional(),
   echo_canceller: echoCancellerFields.optional().describe('the echo canceller of acoustic scenarios, or false for none'),
   providers: providersSchema.optional(),
+  live: liveSchema.optional().describe('the real providers of live mode (parley run --live)'),
 });
 
 export type ConfigFile = z.output<typeof configFileSchema>;
@@ -194,6 +274,31 @@ export function interruptionOverride(i: z.output<typeof interruptionFields>): In
     wordsTimeoutMs: i.words_timeout,
     echoMaxGainDb: i.echo_max_gain,
   });
+}
+
+/** The real providers of a config file's `live:` section, on top of `base`. */
+export function liveOverride(base: RealProvidersSpec, l: z.output<typeof liveSchema>): RealProvidersSpec {
+  const timeouts = (t: z.output<typeof timeoutFields> | undefined): ProviderTimeouts => (t === undefined ? {} : defined({ connectMs: t.connect, firstByteMs: t.first_byte, stallMs: t.stall }));
+  const own = (t: z.output<typeof timeoutFields> | undefined): { timeouts?: ProviderTimeouts } => (t === undefined ? {} : { timeouts: timeouts(t) });
+  const list = <T>(value: T | readonly T[] | undefined): readonly T[] | undefined => (value === undefined ? undefined : Array.isArray(value) ? value : [value as T]);
+  const stt = list(l.stt)?.map((s): RealSttSpec =>
+    s.api === 'flux'
+      ? { provider: 'deepgram', api: 'flux', ...defined({ model: s.model, eagerEotThreshold: s.eager_eot_threshold, eotThreshold: s.eot_threshold, eotTimeoutMs: s.eot_timeout, baseUrl: s.base_url }), ...own(s.timeouts) }
+      : { provider: 'deepgram', api: 'listen.v1', ...defined({ model: s.model, endpointingMs: s.endpointing, utteranceEndMs: s.utterance_end, baseUrl: s.base_url }), ...own(s.timeouts) },
+  );
+  const llm = list(l.llm)?.map((s): RealLlmSpec => ({ provider: 'openai', ...defined({ model: s.model, maxTokens: s.max_tokens, temperature: s.temperature, baseUrl: s.base_url }), ...own(s.timeouts) }));
+  const tts = list(l.tts)?.map((s): RealTtsSpec =>
+    s.provider === 'deepgram'
+      ? { provider: 'deepgram', ...defined({ model: s.model, baseUrl: s.base_url }), ...own(s.timeouts) }
+      : { provider: 'elevenlabs', transport: s.transport ?? 'websocket', ...defined({ voiceId: s.voice_id, modelId: s.model_id, baseUrl: s.base_url }), ...own(s.timeouts) },
+  );
+  return {
+    stt: stt ?? base.stt,
+    llm: llm ?? base.llm,
+    tts: tts ?? base.tts,
+    failuresBeforeSwitch: l.failover_after ?? base.failuresBeforeSwitch,
+    timeouts: { ...base.timeouts, ...timeouts(l.timeouts) },
+  };
 }
 
 export function sentenceBufferOverride(b: z.output<typeof sentenceBufferFields>): SentenceBufferOptions {
