@@ -3,7 +3,8 @@ import { fixed } from '../distribution.js';
 import { InputError, loadYaml, validate, type Loaded } from '../load/index.js';
 import { readInputFile } from '../load/read.js';
 import { llmOverride, sttOverride, ttsOverride } from '../config/schema.js';
-import type { ChannelSpec, Expectation, ProviderOverrides, Scenario, SourceRef, UserAction } from './model.js';
+import { CASSETTE_ROLES, cassetteFile, cassetteProblems } from './cassettes.js';
+import type { ChannelSpec, Expectation, ProviderOverrides, Scenario, ScenarioCassettes, SourceRef, UserAction } from './model.js';
 import { scenarioFileSchema, type ActionInput, type ExpectationInput, type ScenarioFile } from './schema.js';
 
 /** What a scenario is, in a phrase, for "the file is empty" messages. */
@@ -33,21 +34,32 @@ export function loadScenarioFile(path: string, displayPath: string): ScenarioLoa
 
 /**
  * Validates a scenario given as a plain object (the YAML file's shape, e.g. from a generator),
- * named `displayPath`. Positions in it are all 1:1.
+ * named `displayPath`. Positions in it are all 1:1. Cassettes it names are read and checked
+ * (relative to `displayPath`'s folder).
  */
 export function scenarioFromObject(input: unknown, displayPath: string): ScenarioLoad {
   const result = validate(scenarioFileSchema, input);
   if (!result.ok) {
     return { ok: false, errors: result.problems.map((p) => new InputError(displayPath, undefined, `${p.path.map(String).join('.') || 'scenario'}: ${p.message}`)) };
   }
-  return { ok: true, scenario: toScenario({ value: result.value, positionOf: () => undefined }, displayPath) };
+  return withUsableCassettes(toScenario({ value: result.value, positionOf: () => undefined }, displayPath));
 }
 
-/** Validates scenario text named `displayPath`. */
+/**
+ * Validates scenario text named `displayPath`. Cassettes it names are read and checked (relative
+ * to `displayPath`'s folder): a missing file, one that is not a cassette, or one with nothing for
+ * its role is an error at its `cassette:` key.
+ */
 export function parseScenario(text: string, displayPath: string): ScenarioLoad {
   const result = loadYaml(displayPath, text, scenarioFileSchema, { expected: EXPECTED });
   if (!result.ok) return { ok: false, errors: result.errors };
-  return { ok: true, scenario: toScenario(result.loaded, displayPath) };
+  return withUsableCassettes(toScenario(result.loaded, displayPath));
+}
+
+/** The scenario, or the errors of the cassettes it names that cannot be used. */
+function withUsableCassettes(scenario: Scenario): ScenarioLoad {
+  const errors = cassetteProblems(scenario);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, scenario };
 }
 
 function toScenario(loaded: Loaded<ScenarioFile>, file: string): Scenario {
@@ -91,6 +103,7 @@ function toScenario(loaded: Loaded<ScenarioFile>, file: string): Scenario {
             source: at(['acoustic']),
           },
     providers: toProviders(f.providers),
+    cassettes: toCassettes(f.providers, file, at),
     maxDurationMs: f.max_duration ?? SCENARIO_DEFAULTS.maxDurationMs,
     expect: f.expect.map((e, i) => toExpectation(e, at(['expect', i]))),
   };
@@ -140,10 +153,34 @@ function range(value: number | { min?: number | undefined; max?: number | undefi
   return { min: value.min ?? 0, max: value.max ?? Infinity };
 }
 
+/** Changes to the simulated providers (a role given a cassette keeps the configured one, unused). */
 function toProviders(input: ScenarioFile['providers']): ProviderOverrides {
+  const stt = simulated(input?.stt);
+  const llm = simulated(input?.llm);
+  const tts = simulated(input?.tts);
   return {
-    ...(input?.stt !== undefined ? { stt: sttOverride(input.stt) } : {}),
-    ...(input?.llm !== undefined ? { llm: llmOverride(input.llm) } : {}),
-    ...(input?.tts !== undefined ? { tts: ttsOverride(input.tts) } : {}),
+    ...(stt !== undefined ? { stt: sttOverride(stt) } : {}),
+    ...(llm !== undefined ? { llm: llmOverride(llm) } : {}),
+    ...(tts !== undefined ? { tts: ttsOverride(tts) } : {}),
   };
+}
+
+/** A provider entry unless it names a cassette. */
+function simulated<T>(entry: T | undefined): T | undefined {
+  return isCassette(entry) ? undefined : entry;
+}
+
+function isCassette(entry: unknown): entry is { cassette: string } {
+  return typeof entry === 'object' && entry !== null && typeof (entry as { cassette?: unknown }).cassette === 'string';
+}
+
+/** The roles given as `{ cassette: path }`, with the path resolved against the scenario's folder. */
+function toCassettes(input: ScenarioFile['providers'], file: string, at: (path: (string | number)[]) => SourceRef): ScenarioCassettes {
+  const cassettes: ScenarioCassettes = {};
+  for (const role of CASSETTE_ROLES) {
+    const entry = input?.[role];
+    if (!isCassette(entry)) continue;
+    cassettes[role] = { path: entry.cassette, file: cassetteFile(file, entry.cassette), source: at(['providers', role, 'cassette']) };
+  }
+  return cassettes;
 }

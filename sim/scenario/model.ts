@@ -136,6 +136,25 @@ export interface ProviderOverrides {
   readonly tts?: Partial<TtsSpec> & { readonly profile?: string };
 }
 
+/** A provider role a scenario can give a cassette for. */
+export type CassetteRoleName = 'stt' | 'llm' | 'tts';
+
+/**
+ * A cassette (a recorded provider session, `*.cassette.json.gz`) a scenario replays instead of a
+ * simulated provider. Only the path is kept: the file is read when the call is set up (so a
+ * scenario stays plain data that can be sent to a worker thread).
+ */
+export interface CassetteRef {
+  /** The path as written in the scenario (relative to the scenario file, or absolute). */
+  readonly path: string;
+  /** The same file relative to where parley was run, `/`-separated, like {@link Scenario.file}. */
+  readonly file: string;
+  readonly source: SourceRef;
+}
+
+/** The cassettes a scenario names, per role. */
+export type ScenarioCassettes = Partial<Record<CassetteRoleName, CassetteRef>>;
+
 /** A scenario file, validated and normalised (all times in ms). */
 export interface Scenario {
   /** Path of the file, relative to where parley was run, with `/` separators. */
@@ -152,6 +171,8 @@ export interface Scenario {
   readonly agent: AgentScript;
   readonly channel: ChannelSpec;
   readonly providers: ProviderOverrides;
+  /** Roles replayed from cassettes instead of simulated (`providers: { llm: { cassette: … } }`); none if absent. */
+  readonly cassettes?: ScenarioCassettes;
   /** Set for acoustic scenarios. */
   readonly acoustic: AcousticSpec | undefined;
   /** The call is cut off here whatever happens. */

@@ -9,7 +9,7 @@ import {
   percentSchema,
   rateSchema,
 } from '../load/index.js';
-import { providersSchema } from '../config/schema.js';
+import { llmProviderSchema, sttProviderSchema, ttsProviderSchema } from '../config/schema.js';
 import type { Anchor, AnchorEvent, TextMatcher } from './model.js';
 
 const ANCHOR_EVENTS: readonly AnchorEvent[] = [
@@ -195,6 +195,33 @@ const acousticSchema = z
 
 const replySchema = z.strictObject({ when: matcherSchema, say: z.string().min(1) });
 
+/**
+ * A provider of a scenario: as in a config file (a profile name, or fields), or `{ cassette: path }`,
+ * a recorded session of a real provider replayed instead of the simulated one. The cassette is
+ * a key of the fields' mapping (so a misspelt key gets a suggestion); that it comes alone is
+ * checked with the whole file (a refinement here would clutter the exported JSON Schema).
+ */
+function orCassette<Name extends z.ZodType, Fields extends z.ZodObject>(provider: z.ZodUnion<readonly [Name, Fields]>, role: string, recorded: string) {
+  const [name, fields] = provider.options;
+  const withCassette = fields.extend({
+    cassette: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(`a cassette (*.cassette.json.gz) recorded from ${recorded}, relative to this file, replayed with its recorded timing instead of the simulated ${role}; give it alone`),
+  });
+  return z.union([name, withCassette]);
+}
+
+const ROLE_NAMES = { stt: 'STT', llm: 'LLM', tts: 'TTS' } as const;
+
+/** The scenario's `providers:` section: as in a config file, or a cassette per role. */
+export const scenarioProvidersSchema = z.strictObject({
+  stt: orCassette(sttProviderSchema, 'STT', 'Deepgram (listen v1 or Flux)').optional(),
+  llm: orCassette(llmProviderSchema, 'LLM', 'OpenAI chat completions').optional(),
+  tts: orCassette(ttsProviderSchema, 'TTS', 'Deepgram Aura or ElevenLabs').optional(),
+});
+
 /** A scenario file. */
 export const scenarioFileSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -214,10 +241,17 @@ export const scenarioFileSchema = z.strictObject({
     })
     .optional(),
   channel: channelSchema.optional(),
-  providers: providersSchema.optional(),
+  providers: scenarioProvidersSchema.optional(),
   acoustic: acousticSchema.optional(),
   expect: z.array(expectationSchema).min(1),
 }).superRefine((file, ctx) => {
+  // A cassette replaces a simulated provider: profile fields beside it would be ignored.
+  for (const [role, what] of Object.entries(ROLE_NAMES)) {
+    const entry = file.providers?.[role as keyof typeof ROLE_NAMES];
+    if (typeof entry === 'object' && entry.cassette !== undefined && Object.keys(entry).length > 1) {
+      ctx.addIssue({ code: 'custom', path: ['providers', role], message: `a cassette replaces the simulated ${what}: give "cassette" alone, without profile fields`, input: entry });
+    }
+  }
   // What only the acoustic world can do is an error elsewhere, not silently ignored.
   if (file.acoustic !== undefined) return;
   const only = (path: (string | number)[], what: string): void =>
