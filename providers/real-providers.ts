@@ -160,9 +160,10 @@ export function realProviders(spec: RealProvidersSpec, options: RealProvidersOpt
   };
   const common = (own: { readonly timeouts?: ProviderTimeouts }) => ({ clock, env, timeouts: { ...spec.timeouts, ...own.timeouts } });
   const chainName = (names: readonly string[]): string => names.join('>');
-  const unique = (base: string, index: number, count: number): string => (count > 1 ? `${base}#${index + 1}` : base);
+  /** Names as given, numbered where a chain holds the same one twice (`openai#1>openai#2`). */
+  const distinct = (names: readonly string[]): string[] => names.map((n, i) => (names.filter((m) => m === n).length > 1 ? `${n}#${i + 1}` : n));
 
-  const sttNames = spec.stt.map((s, i) => unique(s.api === 'flux' ? 'deepgram-flux' : 'deepgram', i, spec.stt.length));
+  const sttNames = distinct(spec.stt.map((s) => (s.api === 'flux' ? 'deepgram-flux' : 'deepgram')));
   const sttRecorder = recorder('stt', chainName(sttNames));
   const stts: SttProvider[] = spec.stt.map((s, i) => {
     const base = {
@@ -188,7 +189,7 @@ export function realProviders(spec: RealProvidersSpec, options: RealProvidersOpt
     });
   });
 
-  const llmNames = spec.llm.map((_, i) => unique('openai', i, spec.llm.length));
+  const llmNames = distinct(spec.llm.map(() => 'openai'));
   const llmRecorder = recorder('llm', chainName(llmNames));
   const llms: LlmProvider[] = spec.llm.map(
     (s, i) =>
@@ -204,7 +205,7 @@ export function realProviders(spec: RealProvidersSpec, options: RealProvidersOpt
       }),
   );
 
-  const ttsNames = spec.tts.map((s, i) => unique(s.provider === 'deepgram' ? 'deepgram-aura' : `elevenlabs-${s.transport === 'http' ? 'http' : 'ws'}`, i, spec.tts.length));
+  const ttsNames = distinct(spec.tts.map((s) => (s.provider === 'deepgram' ? 'deepgram-aura' : `elevenlabs-${s.transport === 'http' ? 'http' : 'ws'}`)));
   const ttsRecorder = recorder('tts', chainName(ttsNames));
   const ttss: TtsProvider[] = spec.tts.map((s, i) => {
     const base = { ...common(s), name: ttsNames[i]!, sampleRate, ...(s.baseUrl !== undefined ? { baseUrl: s.baseUrl } : {}) };

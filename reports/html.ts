@@ -104,7 +104,8 @@ function runDescription(report: RunReport): string {
       : report.seeds > 1
         ? `seeds ${report.seed}–${report.seed + report.seeds - 1}`
         : `seed ${report.seed}`;
-  return `config ${report.config} · ${seeds} · report schema v${report.schemaVersion}`;
+  const mode = report.live ? 'live: real providers on the wall clock · ' : '';
+  return `${mode}config ${report.config} · ${seeds} · report schema v${report.schemaVersion}`;
 }
 
 function metricsTable(report: RunReport): string {

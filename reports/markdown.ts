@@ -66,7 +66,7 @@ export function renderMarkdownSummary(report: RunReport, comparison?: Comparison
       : report.seeds === 1
         ? `seed ${report.seed}`
         : `seeds ${report.seed}–${report.seed + report.seeds - 1}`;
-  lines.push(`Config ${code(report.config)} · ${seeds} · ${passed} passed, ${failed} failed`);
+  lines.push(`${report.live ? 'Live run (real providers, wall clock) · c' : 'C'}onfig ${code(report.config)} · ${seeds} · ${passed} passed, ${failed} failed`);
 
   const failing = report.scenarios.filter((r) => !r.passed);
   if (failing.length > 0) {

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeCassette } from '../providers/cassette/format.js';
 import { FAKE_SERVERS, type FakeServerName, type RunningFake } from '../providers/fake-servers.js';
 import { inTemporaryDirectory, parley, writeLines } from './test-support/cli.js';
@@ -57,6 +57,15 @@ async function startFakes(setEnv: (values: Record<string, string | undefined>) =
   return fakes;
 }
 
+/** Everything written to the console (what an SDK would log) from now until the test ends. */
+function captureConsole(): () => string {
+  const lines: string[] = [];
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
+  }
+  return () => lines.join('\n');
+}
+
 /** Every file under `dir`, as text (gzip files unpacked). */
 function everyFileText(dir: string): string {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -74,6 +83,7 @@ describe('parley run --live', () => {
   let fakes: RunningFake[] = [];
   beforeEach(() => setEnv(Object.fromEntries(VARIABLES.map((name) => [name, undefined]))));
   afterEach(async () => {
+    vi.restoreAllMocks();
     await Promise.all(fakes.map((fake) => fake.close()));
     fakes = [];
   });
@@ -96,7 +106,20 @@ describe('parley run --live', () => {
     const [run] = JSON.parse(readFileSync('report/report.json', 'utf8')).scenarios;
     expect(run.live.providerErrors).toEqual([{ atMs: expect.any(Number), role: 'stt', provider: 'deepgram', message: expect.stringMatching(/^deepgram: .*401/) }]);
     expect(out).toMatch(/✗ live — one question.*\n {4}stt error at \d+\.\d\d s: deepgram: .*401/);
-    expect(everyFileText('report') + out).not.toContain(KEYS.DEEPGRAM_API_KEY);
+    expect((everyFileText('report') + out).includes(KEYS.DEEPGRAM_API_KEY)).toBe(false);
+  }, 60_000);
+
+  it('a TTS failover chain moves on when its first provider refuses, and the report says so', async () => {
+    fakes = await startFakes(setEnv, { elevenlabs: writeLines('elevenlabs.yaml', 'faults:', '  - handshake: 401') });
+    setEnv(KEYS);
+    writeLines('agent.yaml', 'live:', '  tts:', '    - { provider: elevenlabs }', '    - { provider: deepgram }');
+    writeScenario('call.yaml');
+    const { code } = await parley('run', '--live', 'call.yaml', '--config', 'agent.yaml', '--report-dir', 'report');
+    const [run] = JSON.parse(readFileSync('report/report.json', 'utf8')).scenarios;
+    expect(run.live.providers.tts).toBe('elevenlabs-ws>deepgram-aura');
+    expect(run.live.failovers).toEqual([{ atMs: expect.any(Number), role: 'tts', from: 'elevenlabs-ws', to: 'deepgram-aura', why: expect.stringMatching(/401/) }]);
+    expect(run.turns[0].agentAudioStartMs).toBeGreaterThan(0);
+    expect(code).toBe(0);
   }, 60_000);
 
   it('a stalled reply trips the configured stall timeout, and the trace says so', async () => {
@@ -124,6 +147,7 @@ describe('parley run --live', () => {
     fakes = await startFakes(setEnv);
     setEnv(KEYS);
     writeScenario('call.yaml');
+    const logged = captureConsole();
     const { code, out, err } = await parley('run', '--live', 'call.yaml', '--report-dir', 'report');
     expect(err).toBe('');
     const report = JSON.parse(readFileSync('report/report.json', 'utf8'));
@@ -149,7 +173,12 @@ describe('parley run --live', () => {
       expect(cassette.role).toBe(role);
       expect(cassette.exchanges.length).toBeGreaterThan(0);
     }
-    const everything = everyFileText('report') + out + err;
-    for (const key of Object.values(KEYS)) expect(everything).not.toContain(key);
+    expect(readFileSync('report/summary.md', 'utf8')).toMatch(/Live run \(real providers, wall clock\)/);
+    // The keys reached the fakes (they check for one) but no file, line or log the run left.
+    const everything = everyFileText('report') + out + err + logged();
+    for (const key of Object.values(KEYS)) expect(everything.includes(key), `${key} leaked`).toBe(false);
+    // The cassettes kept where a key went, without it.
+    const tts = decodeCassette(readFileSync(join('report', run.live.cassettes.tts)));
+    expect(tts.exchanges[0]).toMatchObject({ type: 'websocket', headers: { 'xi-api-key': '[REDACTED]' } });
   }, 60_000);
 });
