@@ -56,9 +56,12 @@ export async function recordSttCassette(
       : new DeepgramStt({ apiKey: FAKE_KEY, baseUrl: server.url, env: {}, transportFactory, endpointingMs: 300, utteranceEndMs: false });
     const session = await provider.connect(new AbortController().signal);
     const log = new EventLog<SttEvent>(session);
-    for (const chunk of audio(options.audioMs)) {
+    // In real time, each frame at its own moment from the start (so late timers do not add up).
+    const start = clock.now();
+    for (const [i, chunk] of audio(options.audioMs).entries()) {
+      const wait = start + i * 20 - clock.now();
+      if (wait > 0) await sleep(clock, wait);
       session.sendAudio(chunk);
-      await sleep(clock, 20);
     }
     await log.until(options.done);
     await session.close();

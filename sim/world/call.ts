@@ -13,6 +13,7 @@ import type { AgentConfig, LlmSpec, TtsSpec } from '../config/model.js';
 import { draw, fixed } from '../distribution.js';
 import type { Scenario, TextMatcher } from '../scenario/model.js';
 import { WorldEvents } from './anchors.js';
+import { withCassetteProviders } from './cassette-providers.js';
 import { Link, LossProcess } from './channel.js';
 import { Ear } from './ear.js';
 import { Microphone, type VadSensor } from './mic.js';
@@ -109,11 +110,12 @@ export function setUpCall(scenario: Scenario, config: AgentConfig, seed: number,
   const { stt: sttSpec, llm: llmSpec, tts: ttsSpec } = config.providers;
 
   const stt = new SimulatedStt(clock, sttSpec, streams.stream('stt'));
+  const providers = withCassetteProviders(scenario, clock, hooks.providers);
   const session = new AgentSession({
     clock,
-    stt: hooks.providers?.stt ?? stt,
-    llm: hooks.providers?.llm ?? simulatedLlm(clock, scenario, llmSpec, streams.stream('llm')),
-    tts: hooks.providers?.tts ?? simulatedTts(clock, ttsSpec, streams.stream('tts'), hooks),
+    stt: providers.stt ?? stt,
+    llm: providers.llm ?? simulatedLlm(clock, scenario, llmSpec, streams.stream('llm')),
+    tts: providers.tts ?? simulatedTts(clock, ttsSpec, streams.stream('tts'), hooks),
     endpointer: config.endpointer,
     interruption: config.interruption,
     sentenceBuffer: config.sentenceBuffer,
