@@ -123,6 +123,26 @@ export { ELEVENLABS_ENV, type ElevenLabsOptions, type ElevenLabsPcmRate } from '
 export { ElevenLabsWsTts, type ElevenLabsWsOptions } from './providers/elevenlabs/ws-tts.js';
 export { ElevenLabsHttpTts, type ElevenLabsHttpOptions } from './providers/elevenlabs/http-tts.js';
 export { StreamInputProtocol, type StreamInputEvent, type VoiceSettings } from './providers/elevenlabs/stream-input-protocol.js';
+export {
+  DEFAULT_REAL_PROVIDERS,
+  missingKeys,
+  realProviders,
+  type MissingKey,
+  type RealLlmSpec,
+  type RealProviders,
+  type RealProvidersOptions,
+  type RealProvidersSpec,
+  type RealSttSpec,
+  type RealTtsSpec,
+} from './providers/real-providers.js';
+
+// Cassettes: record a provider session, replay it on any clock
+export { CassetteRecorder, type CassetteRecorderOptions } from './providers/cassette/recorder.js';
+export { CassetteStt } from './providers/cassette/cassette-stt.js';
+export { CassetteLlm } from './providers/cassette/cassette-llm.js';
+export { CassetteTts } from './providers/cassette/cassette-tts.js';
+export type { CassetteProviderOptions } from './providers/cassette/cursor.js';
+export { CASSETTE_EXTENSION, CassetteFormatError, decodeCassette, encodeCassette, type Cassette, type CassetteRole } from './providers/cassette/format.js';
 
 // Fake provider servers (for tests of your own code; `parley fake-server` on the command line)
 export { FAKE_SERVERS, type FakeServerKind, type FakeServerName, type LaunchOptions, type RunningFake } from './providers/fake-servers.js';
