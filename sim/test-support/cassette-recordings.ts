@@ -100,6 +100,11 @@ export const BUNDLED_LLM_CASSETTE = {
     first_token: '350ms',
     token_interval: '25ms',
   },
-  /** The one request the scenario makes: the caller's turn. */
-  requests: [[{ role: 'user', content: 'Hi, could I get a table for two tonight, around eight?' }]] as const satisfies readonly (readonly ChatMessage[])[],
+  /** The one request the scenario makes: the greeting and the caller's turn. */
+  requests: [
+    [
+      { role: 'assistant', content: "Good evening, Luigi's. How can I help?" },
+      { role: 'user', content: 'Hi, could I get a table for two tonight, around eight?' },
+    ],
+  ] as const satisfies readonly (readonly ChatMessage[])[],
 } as const;
