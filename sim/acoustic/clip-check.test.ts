@@ -1,7 +1,9 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../scenario/load.js';
 import { acousticProblems } from './clip-check.js';
+import { packageRoot } from './package-root.js';
 import { missingMessage } from './clip-bank.js';
 import { tempDir, tone, tonesFor, writeBank, writeFile, writeWav } from './test-support/fixtures.js';
 
@@ -33,6 +35,12 @@ describe('acousticProblems', () => {
   it('finds nothing when the bank says everything and every clip is good', () => {
     const { problems } = problemsOf(...HEAD, 'user:', '  - say: "Hello, world!"', '  - say: "anything at all"', '    clip: clips/good.wav', ...AGENT, ...EXPECT);
     expect(problems).toEqual([]);
+  });
+
+  it('asks for a TTS cassette beside an LLM cassette: the bank cannot say recorded replies', () => {
+    copyFileSync(join(packageRoot(), 'scenarios/cassettes/table-for-two.llm.cassette.json.gz'), join(dir, 'llm.cassette.json.gz'));
+    const { file, problems } = problemsOf(...HEAD, 'providers:', '  llm: { cassette: llm.cassette.json.gz }', 'user:', '  - say: "hello"', ...AGENT, ...EXPECT);
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:\\d+: an acoustic scenario whose LLM is a cassette needs a TTS cassette too`))]);
   });
 
   it('checks nothing in a scenario that is not acoustic', () => {

@@ -39,6 +39,16 @@ export function acousticProblems(scenario: Scenario): InputError[] {
       }
     }
   }
+  const llmCassette = scenario.cassettes?.llm;
+  if (llmCassette && !scenario.cassettes?.tts) {
+    errors.push(
+      new InputError(
+        scenario.file,
+        llmCassette.source,
+        'an acoustic scenario whose LLM is a cassette needs a TTS cassette too (providers: { tts: { cassette: … } }): the clip bank only speaks the replies the scenario writes',
+      ),
+    );
+  }
   for (const action of scenario.user) {
     if ((action.kind !== 'say' && action.kind !== 'filler' && action.kind !== 'backchannel') || !action.clip) continue;
     try {

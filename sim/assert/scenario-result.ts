@@ -1,4 +1,5 @@
 import type { CallResult } from '../world/call.js';
+import type { CassetteRef } from '../scenario/model.js';
 import { analyseCall, type CallAnalysis, type OverlapReport, type TurnReport } from './analysis.js';
 import { evaluate, type AssertionResult } from './expectations.js';
 import { summarize, type Summary } from '../../core/metrics/summary.js';
@@ -60,6 +61,7 @@ export function judgeCall(call: CallResult): { result: ScenarioResult; analysis:
   const analysis = analyseCall(call);
   const assertions = evaluate(call, analysis);
   const { providers } = call.config;
+  const { cassettes } = call.scenario;
   return {
     analysis,
     result: {
@@ -68,7 +70,11 @@ export function judgeCall(call: CallResult): { result: ScenarioResult; analysis:
       category: call.scenario.category,
       seed: call.seed,
       config: call.config.name,
-      stack: { stt: providers.stt.profile, llm: providers.llm.profile, tts: providers.tts.profile },
+      stack: {
+        stt: stackName(providers.stt.profile, cassettes?.stt),
+        llm: stackName(providers.llm.profile, cassettes?.llm),
+        tts: stackName(providers.tts.profile, cassettes?.tts),
+      },
       passed: assertions.every((a) => a.passed),
       durationMs: Math.round(call.endMs),
       endReason: call.endReason,
@@ -78,6 +84,11 @@ export function judgeCall(call: CallResult): { result: ScenarioResult; analysis:
       metrics: metricsOf([analysis.turns], [analysis.overlaps]),
     },
   };
+}
+
+/** A role's simulated profile, or the cassette it was replayed from. */
+function stackName(profile: string, cassette: CassetteRef | undefined): string {
+  return cassette ? `cassette ${cassette.file}` : profile;
 }
 
 /** Metrics over the turns and overlaps of one or more runs. */
