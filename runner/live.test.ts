@@ -29,11 +29,11 @@ function useEnv(): (values: Record<string, string | undefined>) => void {
 }
 
 /** A short acoustic call: one question, the bundled clip bank, nothing the fakes cannot answer. */
-function writeScenario(path: string, extra: string[] = []): string {
+function writeScenario(path: string, extra: string[] = [], head: string[] = ['acoustic: true']): string {
   return writeLines(
     path,
     'name: live — one question',
-    'acoustic: true',
+    ...head,
     'max_duration: 15s',
     'user:',
     `  - say: "I'd like to book an appointment for Tuesday morning."`,
@@ -107,6 +107,34 @@ describe('parley run --live', () => {
     expect(run.live.providerErrors).toEqual([{ atMs: expect.any(Number), role: 'stt', provider: 'deepgram', message: expect.stringMatching(/^deepgram: .*401/) }]);
     expect(out).toMatch(/✗ live — one question.*\n {4}stt error at \d+\.\d\d s: deepgram: .*401/);
     expect((everyFileText('report') + out).includes(KEYS.DEEPGRAM_API_KEY)).toBe(false);
+  }, 60_000);
+
+  it('the cassettes of a live call replay in the simulator: the same words, deterministically', async () => {
+    fakes = await startFakes(setEnv);
+    setEnv(KEYS);
+    writeScenario('call.yaml');
+    expect((await parley('run', '--live', 'call.yaml', '--report-dir', 'live')).code).toBe(0);
+    const [live] = JSON.parse(readFileSync('live/report.json', 'utf8')).scenarios;
+    for (const fake of fakes) await fake.close();
+    fakes = [];
+    setEnv(Object.fromEntries(VARIABLES.map((name) => [name, undefined])));
+
+    const cassettes = live.live.cassettes;
+    writeScenario('replay.yaml', [], [
+      'providers:',
+      `  stt: { cassette: live/${cassettes.stt} }`,
+      `  llm: { cassette: live/${cassettes.llm} }`,
+      `  tts: { cassette: live/${cassettes.tts} }`,
+    ]);
+    const first = await parley('run', 'replay.yaml', '--report-dir', 'replay-1');
+    expect(first.code).toBe(0);
+    const [replayed] = JSON.parse(readFileSync('replay-1/report.json', 'utf8')).scenarios;
+    expect(replayed.assertions.filter((a: { passed: boolean }) => !a.passed)).toEqual([]);
+    expect(replayed.stack).toEqual({ stt: `cassette live/${cassettes.stt}`, llm: `cassette live/${cassettes.llm}`, tts: `cassette live/${cassettes.tts}` });
+    // The recorded reply was heard: the agent said what the live LLM said, in the live TTS's audio.
+    expect(replayed.turns).toEqual([expect.objectContaining({ index: 1, voiceToVoiceMs: expect.any(Number) })]);
+    expect((await parley('run', 'replay.yaml', '--report-dir', 'replay-2')).code).toBe(0);
+    expect(readFileSync('replay-2/report.json', 'utf8')).toBe(readFileSync('replay-1/report.json', 'utf8'));
   }, 60_000);
 
   it('a TTS failover chain moves on when its first provider refuses, and the report says so', async () => {
