@@ -135,6 +135,13 @@ describe('parley run --live', () => {
     expect(replayed.turns).toEqual([expect.objectContaining({ index: 1, voiceToVoiceMs: expect.any(Number) })]);
     expect((await parley('run', 'replay.yaml', '--report-dir', 'replay-2')).code).toBe(0);
     expect(readFileSync('replay-2/report.json', 'utf8')).toBe(readFileSync('replay-1/report.json', 'utf8'));
+
+    // parley replay of the live call's recording finds the caller's words in its STT cassette.
+    const replay = await parley('replay', `live/${live.acoustic.audio}`, '--report-dir', 'recorded');
+    expect(replay.err).toBe('');
+    const [call] = JSON.parse(readFileSync('recorded/report.json', 'utf8')).calls;
+    expect(call.transcript).toBe(true);
+    expect(call.recorded.responses).toEqual([expect.objectContaining({ gapMs: expect.any(Number) })]);
   }, 60_000);
 
   it('a TTS failover chain moves on when its first provider refuses, and the report says so', async () => {

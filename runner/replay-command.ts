@@ -20,6 +20,7 @@ import type { InputError } from '../sim/load/index.js';
 import { RecordingError, type ChannelMap } from '../sim/replay/listen.js';
 import { replayCall, type ReplayedCall } from '../sim/replay/replay-call.js';
 import { TranscriptError } from '../sim/replay/transcript.js';
+import { CASSETTE_EXTENSION } from '../providers/cassette/format.js';
 import { loadGatesFile } from './gates.js';
 import { UsageError } from './usage.js';
 
@@ -38,9 +39,11 @@ Options:
                     which channel is whom in a stereo recording (default: user=left,agent=right)
   --mono-user       the recordings are of the caller alone (one channel)
   --transcript FILE the caller's words, for one recording: Deepgram pre-recorded or streaming
-                    JSON, or a JSON list of { startMs, endMs, text }. For several recordings, a
-                    sidecar beside each: NAME.transcript.json (or NAME.json). Without one, the
-                    endpointer goes by silence alone.
+                    JSON, a JSON list of { startMs, endMs, text }, or an STT cassette (Deepgram
+                    listen v1). For several recordings, a sidecar beside each: NAME.transcript.json
+                    (or NAME.json, or NAME.stt.cassette.json.gz); a live run's recordings
+                    (DIR/audio/NAME.wav) find their cassette (DIR/cassettes/NAME/stt.cassette.json.gz).
+                    Without one, the endpointer goes by silence alone.
   --config X        the reference config: a preset or a config file (default: default)
   --against Y       a config to compare with it
   --gates FILE      tolerances for the comparison (a gates file: eouDelayMs for end-of-utterance
@@ -194,10 +197,16 @@ function findRecordings(paths: readonly string[]): { files: string[]; missing: s
   return { files: [...new Set(files)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), missing };
 }
 
-/** NAME.transcript.json or NAME.json beside a recording, if there is one. */
+/**
+ * The caller's words beside a recording, if there are any: NAME.transcript.json, NAME.json or
+ * NAME.stt.cassette.json.gz, or, for the recording of a live run (DIR/audio/NAME.wav), the STT
+ * cassette that run wrote (DIR/cassettes/NAME/stt.cassette.json.gz).
+ */
 function sidecarOf(file: string): string | undefined {
-  const stem = join(dirname(file), basename(file, extname(file)));
-  return [`${stem}.transcript.json`, `${stem}.json`].find((path) => existsSync(path));
+  const name = basename(file, extname(file));
+  const stem = join(dirname(file), name);
+  const live = join(dirname(dirname(file)), 'cassettes', name, `stt${CASSETTE_EXTENSION}`);
+  return [`${stem}.transcript.json`, `${stem}.json`, `${stem}.stt${CASSETTE_EXTENSION}`, live].find((path) => existsSync(path));
 }
 
 /** One line per recording: what happened, and each config's counts. */

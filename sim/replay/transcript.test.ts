@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeCassette } from '../../providers/cassette/format.js';
 import { parseTranscript, readTranscript, TranscriptError } from './transcript.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-transcript-'));
@@ -61,5 +63,57 @@ describe('transcripts', () => {
     expect(() => readTranscript(late, 0, 10_000)).toThrow(TranscriptError);
     expect(() => readTranscript(late, 0, 10_000)).toThrow(/late\.json: does not fit the audio: the word "too" ends at 10\.33 s, after the recording's end at 10\.00 s/);
     expect(() => readTranscript(join(dir, 'missing.json'), 0, 10_000)).toThrow(/missing\.json: no such file/);
+  });
+});
+
+describe('an STT cassette as the transcript', () => {
+  /** A cassette of Deepgram connections: each sends its first 100 ms audio frame at `audioAt` and gets `results`. */
+  function listenCassette(connections: { protocol?: 'deepgram.listen.v1' | 'deepgram.listen.v2'; audioAt: number; results: object[] }[]): Uint8Array {
+    return encodeCassette({
+      format: 'parley-cassette',
+      version: 1,
+      role: 'stt',
+      provider: 'deepgram',
+      exchanges: connections.map(({ protocol = 'deepgram.listen.v1', audioAt, results }) => ({
+        type: 'websocket' as const,
+        protocol,
+        url: 'wss://api.deepgram.com/v1/listen?sample_rate=16000&encoding=linear16',
+        headers: { authorization: '[REDACTED]' },
+        startMs: audioAt - 50,
+        events: [
+          { t: audioAt - 40, type: 'open' as const },
+          { t: audioAt, type: 'out' as const, binary: Buffer.alloc(3200).toString('base64') },
+          ...results.map((r, i) => ({ t: audioAt + 500 + i, type: 'in' as const, text: JSON.stringify(r) })),
+        ],
+      })),
+    });
+  }
+  const results = (isFinal: boolean, ...words: ReturnType<typeof dgWord>[]) => ({ type: 'Results', is_final: isFinal, channel: { alternatives: [{ words }] } });
+
+  it('takes the final results of each connection, on the call\'s time line from its first audio frame', () => {
+    const path = join(dir, 'call.stt.cassette.json.gz');
+    writeFileSync(
+      path,
+      listenCassette([
+        { audioAt: 300, results: [results(false, dgWord('I', 0.1, 0.3)), results(true, dgWord('I', 0.1, 0.3), dgWord('see.', 0.35, 0.7)), { type: 'Metadata' }] },
+        { audioAt: 5100, results: [results(true, dgWord('Bye.', 0.2, 0.5))] },
+      ]),
+    );
+    // The first frame (100 ms of audio) was sent at 300 ms: the connection's audio starts at 200 ms.
+    expect(readTranscript(path, 0, 10_000)).toEqual([
+      { word: 'I', startMs: 300, endMs: 500 },
+      { word: 'see.', startMs: 550, endMs: 900 },
+      { word: 'Bye.', startMs: 5200, endMs: 5500 },
+    ]);
+    expect(() => readTranscript(path, 0, 5000)).toThrow(/does not fit the audio: the word "Bye\." ends at 5\.50 s/);
+  });
+
+  it('says why a Flux cassette or a broken one cannot be used', () => {
+    const flux = join(dir, 'flux.stt.cassette.json.gz');
+    writeFileSync(flux, listenCassette([{ protocol: 'deepgram.listen.v2', audioAt: 100, results: [] }]));
+    expect(() => readTranscript(flux, 0, 10_000)).toThrow(new TranscriptError(`${flux}: a Flux (listen v2) cassette carries no word timings; record with Deepgram listen v1 (live: stt: { api: listen.v1 }) or give a transcript sidecar`));
+    const broken = join(dir, 'broken.stt.cassette.json.gz');
+    writeFileSync(broken, gzipSync('{"format": "something else"}'));
+    expect(() => readTranscript(broken, 0, 10_000)).toThrow(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
   });
 });

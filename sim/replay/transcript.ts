@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import type { TimedWord } from '../../core/session/user-transcript.js';
 import { readProblem } from '../load/read.js';
+import { cassetteTranscript, isGzip } from './cassette-transcript.js';
+import { TranscriptError } from './transcript-error.js';
 
-/** A transcript that cannot be used, in one line naming the file. */
-export class TranscriptError extends Error {
-  override readonly name = 'TranscriptError';
-}
+export { TranscriptError } from './transcript-error.js';
 
 const deepgramWord = z.object({ word: z.string(), start: z.number(), end: z.number(), punctuated_word: z.string().optional() });
 const deepgramAlternative = z.object({ words: z.array(deepgramWord) });
@@ -28,19 +27,21 @@ const plainSegment = z.strictObject({ startMs: z.number().min(0), endMs: z.numbe
 /**
  * Reads a transcript sidecar: Deepgram pre-recorded JSON (`results.channels[].alternatives[0].words`),
  * Deepgram streaming messages (a JSON array or one message per line; the final `Results`), or a
- * plain JSON list of `{ startMs, endMs, text }` (words spread over each stretch). `channel` picks
+ * plain JSON list of `{ startMs, endMs, text }` (words spread over each stretch), or an STT
+ * cassette of a Deepgram listen v1 session (see cassette-transcript.ts). `channel` picks
  * the channel of a multichannel transcript (0 left, 1 right). Words are in ms from the start of
  * the recording, in order; a word that ends after `durationMs` means the transcript does not fit
  * the audio. Throws a TranscriptError naming the file and what is wrong.
  */
 export function readTranscript(path: string, channel: number, durationMs: number): TimedWord[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     throw new TranscriptError(`${path}: ${readProblem(error)}`);
   }
-  const words = parseTranscript(text, path, channel).sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
+  const parsed = isGzip(bytes) ? cassetteTranscript(bytes, path) : parseTranscript(bytes.toString('utf8'), path, channel);
+  const words = parsed.sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
   const late = words.find((w) => w.endMs > durationMs + FIT_SLACK_MS);
   if (late) {
     throw new TranscriptError(
