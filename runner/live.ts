@@ -13,18 +13,13 @@ import { Trace } from '../core/trace/trace.js';
 import { CASSETTE_EXTENSION } from '../providers/cassette/format.js';
 import { missingKeys, realProviders, type RealProviders } from '../providers/real-providers.js';
 import { runAcousticCall } from '../sim/acoustic/acoustic-call.js';
-import type { LiveRunFacts } from '../sim/assert/scenario-result.js';
+import type { LiveRunFacts, ScenarioResult } from '../sim/assert/scenario-result.js';
 import { InputError } from '../sim/load/index.js';
 import { timelineId } from '../reports/timeline.js';
 import { acousticArtifact } from './execute.js';
 import type { PreparedScenario, RunArtifact, RunTask } from './run.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** What a live run produces beyond a simulated one: its cassettes, by path under the report directory. */
-export interface LiveArtifact extends RunArtifact {
-  readonly cassettes: readonly { readonly path: string; readonly bytes: Uint8Array }[];
-}
 
 /**
  * Why the scenarios cannot run live, checked before anything connects: a scenario without clips
@@ -51,11 +46,22 @@ export function liveProblems(prepared: readonly PreparedScenario[], env: Env): I
   return problems;
 }
 
+/** Runs tasks live, one after another, calling `onResult` after each. */
+export async function executeLiveTasks(tasks: readonly RunTask[], env: Env, onResult: (result: ScenarioResult) => void): Promise<RunArtifact[]> {
+  const artifacts: RunArtifact[] = [];
+  for (const task of tasks) {
+    const artifact = await executeLiveTask(task, env);
+    artifacts.push(artifact);
+    onResult(artifact.result);
+  }
+  return artifacts;
+}
+
 /**
  * Runs one task live: the acoustic call on the wall clock with the real providers, judged as a
  * simulated run is, with the provider errors and failovers of the call and its cassettes.
  */
-export async function executeLiveTask(task: RunTask, env: Env): Promise<LiveArtifact> {
+export async function executeLiveTask(task: RunTask, env: Env): Promise<RunArtifact> {
   let providers: RealProviders | undefined;
   const call = await runAcousticCall(task.scenario, task.config, task.seed, (sampleRate) => {
     const clock = new RealClock();

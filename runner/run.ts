@@ -14,7 +14,7 @@ import { acousticProblems } from '../sim/acoustic/clip-check.js';
 import type { Scenario } from '../sim/scenario/model.js';
 import type { Timeline } from '../reports/timeline.js';
 import { findScenarioFiles } from './scenario-files.js';
-import { executeLiveTask, liveProblems, type LiveArtifact } from './live.js';
+import { executeLiveTasks, liveProblems } from './live.js';
 import { executeTasks } from './pool.js';
 import { shardTasks, type Shard } from './shard.js';
 
@@ -145,41 +145,24 @@ export { executeTask } from './execute.js';
 
 /**
  * Runs prepared scenarios (the shard's tasks, if any) in canonical order, calling `onStart` with
- * the number of runs and `onResult` after each (scenario, seed), in that order with any number of workers.
+ * the number of runs and `onResult` after each (scenario, seed), in that order with any number of
+ * workers. Live, the calls run one at a time in this thread, each as long as it lasts.
  */
 export async function runScenarios(
   prepared: readonly PreparedScenario[],
-  options: Pick<RunOptions, 'seed' | 'seeds' | 'config' | 'workers' | 'shard'>,
+  options: Pick<RunOptions, 'seed' | 'seeds' | 'config' | 'workers' | 'shard' | 'live'>,
   onResult: (result: ScenarioResult) => void = () => {},
   onStart: (total: number) => void = () => {},
 ): Promise<{ report: RunReport; artifacts: RunArtifact[] }> {
   const tasks = shardTasks(planTasks(prepared, options), options.shard);
   onStart(tasks.length);
-  const artifacts = await executeTasks(tasks, { workers: options.workers ?? 1, onResult: (artifact) => onResult(artifact.result) });
+  const artifacts = options.live
+    ? await executeLiveTasks(tasks, options.live.env, onResult)
+    : await executeTasks(tasks, { workers: options.workers ?? 1, onResult: (artifact) => onResult(artifact.result) });
   const report = buildReport(
-    { seed: options.seed ?? null, seeds: options.seeds, config: options.config, shard: options.shard },
+    { seed: options.seed ?? null, seeds: options.seeds, config: options.config, shard: options.shard, live: options.live !== undefined },
     artifacts.map((a) => a.result),
   );
-  return { report, artifacts };
-}
-
-/** Runs prepared scenarios live, one call at a time (each takes as long as it lasts). */
-async function runLive(
-  prepared: readonly PreparedScenario[],
-  options: Pick<RunOptions, 'seed' | 'seeds' | 'config'>,
-  env: Readonly<Record<string, string | undefined>>,
-  onResult: (result: ScenarioResult) => void = () => {},
-  onStart: (total: number) => void = () => {},
-): Promise<{ report: RunReport; artifacts: LiveArtifact[] }> {
-  const tasks = planTasks(prepared, options);
-  onStart(tasks.length);
-  const artifacts: LiveArtifact[] = [];
-  for (const task of tasks) {
-    const artifact = await executeLiveTask(task, env);
-    artifacts.push(artifact);
-    onResult(artifact.result);
-  }
-  const report = buildReport({ seed: options.seed ?? null, seeds: options.seeds, config: options.config, live: true }, artifacts.map((a) => a.result));
   return { report, artifacts };
 }
 
@@ -201,9 +184,7 @@ export async function run(
   if (dirProblem) errors.unshift(dirProblem);
   if (errors.length === 0 && options.live) errors.push(...liveProblems(scenarios, options.live.env));
   if (errors.length > 0) return { ok: false, errors };
-  const { report, artifacts } = options.live
-    ? await runLive(scenarios, options, options.live.env, onResult, onStart)
-    : await runScenarios(scenarios, options, onResult, onStart);
+  const { report, artifacts } = await runScenarios(scenarios, options, onResult, onStart);
   const comparison = options.baseline ? compareReports(options.baseline.report, report, options.baseline.tolerances) : undefined;
   if (options.reportDir === undefined) return { ok: true, report, artifacts, reportPath: undefined, comparison };
   try {
