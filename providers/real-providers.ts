@@ -152,8 +152,6 @@ export function realProviders(spec: RealProvidersSpec, options: RealProvidersOpt
   const recorder = (role: CassetteRole, provider: string): CassetteRecorder | undefined => {
     if (!options.record) return undefined;
     const secrets = Object.values(KEY_VARIABLE).flatMap((variable) => (env[variable] ? [env[variable]] : []));
-    const existing = recorders.get(role);
-    if (existing) return existing;
     const made = new CassetteRecorder({ role, provider, clock, secrets });
     recorders.set(role, made);
     return made;

@@ -1,19 +1,19 @@
 /**
- * The caller's words from an STT cassette (a recorded Deepgram `listen.v1` session, e.g. one
- * `parley run --live` wrote): the final `Results` the service sent, their word times moved from
- * "seconds of audio this connection received" to the call's time line.
+ * What an STT cassette (a recorded Deepgram `listen.v1` session, e.g. one `parley run --live`
+ * wrote) holds of the caller's words: each connection's messages from the service, and where
+ * that connection's audio clock starts on the call's time line (Deepgram times words in seconds
+ * of the audio the connection received).
  *
  * @module
  */
-import type { TimedWord } from '../../core/session/user-transcript.js';
 import { CassetteFormatError, bytesOf, decodeCassette, type WebSocketExchange } from '../../providers/cassette/format.js';
 import { sampleRateOf } from '../../providers/cassette/protocols.js';
 import { TranscriptError } from './transcript-error.js';
 
-interface DeepgramResults {
-  readonly type?: string;
-  readonly is_final?: boolean;
-  readonly channel?: { readonly alternatives?: readonly { readonly words?: readonly { word: string; punctuated_word?: string; start: number; end: number }[] }[] };
+/** One recorded connection: the messages it received, and when its audio started (ms of the call). */
+export interface RecordedConnection {
+  readonly originMs: number;
+  readonly messages: readonly unknown[];
 }
 
 /** True when `bytes` start like a gzip file (a cassette), not a JSON transcript. */
@@ -22,12 +22,12 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
- * The final words of every Deepgram listen v1 connection in the cassette, in ms of the call:
- * a connection's audio clock starts when its first audio frame was captured (one frame before it
- * was sent), counted from the recorder's start, which a live run sets at the call's start.
- * Throws a TranscriptError naming the file when it is not a cassette or holds no such session.
+ * Every Deepgram listen v1 connection of the cassette that sent audio. A connection's audio
+ * clock starts when its first audio frame was captured (one frame before it was sent), counted
+ * from the recorder's start, which a live run sets at the call's start. Throws a TranscriptError
+ * naming the file when it is not a cassette or holds no such session.
  */
-export function cassetteTranscript(bytes: Uint8Array, path: string): TimedWord[] {
+export function cassetteConnections(bytes: Uint8Array, path: string): RecordedConnection[] {
   let exchanges: readonly WebSocketExchange[];
   try {
     exchanges = decodeCassette(bytes).exchanges.filter((e): e is WebSocketExchange => e.type === 'websocket');
@@ -44,28 +44,18 @@ export function cassetteTranscript(bytes: Uint8Array, path: string): TimedWord[]
         : `${path}: holds no Deepgram listen v1 session to take the caller's words from`,
     );
   }
-  return listens.flatMap((exchange) => connectionWords(exchange, path));
-}
-
-function connectionWords(exchange: WebSocketExchange, path: string): TimedWord[] {
-  const sampleRate = sampleRateOf(exchange.url) ?? 16000;
-  const firstAudio = exchange.events.find((e) => e.type === 'out' && 'binary' in e);
-  if (!firstAudio || !('binary' in firstAudio)) return [];
-  const frameMs = (bytesOf(firstAudio).length / 2 / sampleRate) * 1000;
-  const originMs = firstAudio.t - frameMs;
-  const words: TimedWord[] = [];
-  for (const event of exchange.events) {
-    if (event.type !== 'in' || !('text' in event)) continue;
-    let message: DeepgramResults;
-    try {
-      message = JSON.parse(event.text) as DeepgramResults;
-    } catch {
-      throw new TranscriptError(`${path}: a message at ${event.t} ms is not JSON`);
-    }
-    if (message.type !== 'Results' || message.is_final !== true) continue;
-    for (const w of message.channel?.alternatives?.[0]?.words ?? []) {
-      words.push({ word: w.punctuated_word ?? w.word, startMs: Math.round(originMs + w.start * 1000), endMs: Math.round(originMs + w.end * 1000) });
-    }
-  }
-  return words;
+  return listens.flatMap((exchange) => {
+    const firstAudio = exchange.events.find((e) => e.type === 'out' && 'binary' in e);
+    if (!firstAudio || !('binary' in firstAudio)) return [];
+    const frameMs = (bytesOf(firstAudio).length / 2 / (sampleRateOf(exchange.url) ?? 16000)) * 1000;
+    const messages = exchange.events.flatMap((event) => {
+      if (event.type !== 'in' || !('text' in event)) return [];
+      try {
+        return [JSON.parse(event.text) as unknown];
+      } catch {
+        throw new TranscriptError(`${path}: the message received at ${event.t} ms is not JSON`);
+      }
+    });
+    return [{ originMs: firstAudio.t - frameMs, messages }];
+  });
 }

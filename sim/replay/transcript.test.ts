@@ -66,6 +66,17 @@ describe('transcripts', () => {
   });
 });
 
+describe('Deepgram streaming messages of other types', () => {
+  it('are passed over, whatever the shape of their fields (SpeechStarted and UtteranceEnd have a channel list)', () => {
+    const messages = [
+      { type: 'SpeechStarted', channel: [0], timestamp: 0.05 },
+      { type: 'Results', is_final: true, channel: { alternatives: [{ words: [dgWord('Yes.', 0.1, 0.4)] }] } },
+      { type: 'UtteranceEnd', channel: [0, 1], last_word_end: 0.4 },
+    ];
+    expect(parseTranscript(JSON.stringify(messages), 't.json', 0)).toEqual([{ word: 'Yes.', startMs: 100, endMs: 400 }]);
+  });
+});
+
 describe('an STT cassette as the transcript', () => {
   /** A cassette of Deepgram connections: each sends its first 100 ms audio frame at `audioAt` and gets `results`. */
   function listenCassette(connections: { protocol?: 'deepgram.listen.v1' | 'deepgram.listen.v2'; audioAt: number; results: object[] }[]): Uint8Array {
@@ -95,7 +106,16 @@ describe('an STT cassette as the transcript', () => {
     writeFileSync(
       path,
       listenCassette([
-        { audioAt: 300, results: [results(false, dgWord('I', 0.1, 0.3)), results(true, dgWord('I', 0.1, 0.3), dgWord('see.', 0.35, 0.7)), { type: 'Metadata' }] },
+        {
+          audioAt: 300,
+          results: [
+            { type: 'SpeechStarted', channel: [0], timestamp: 0.1 },
+            results(false, dgWord('I', 0.1, 0.3)),
+            results(true, dgWord('I', 0.1, 0.3), dgWord('see.', 0.35, 0.7)),
+            { type: 'UtteranceEnd', channel: [0, 1], last_word_end: 0.7 },
+            { type: 'Metadata' },
+          ],
+        },
         { audioAt: 5100, results: [results(true, dgWord('Bye.', 0.2, 0.5))] },
       ]),
     );

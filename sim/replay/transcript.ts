@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import type { TimedWord } from '../../core/session/user-transcript.js';
 import { readProblem } from '../load/read.js';
-import { cassetteTranscript, isGzip } from './cassette-transcript.js';
+import { cassetteConnections, isGzip } from './cassette-transcript.js';
 import { TranscriptError } from './transcript-error.js';
 
 export { TranscriptError } from './transcript-error.js';
@@ -40,7 +40,7 @@ export function readTranscript(path: string, channel: number, durationMs: number
   } catch (error) {
     throw new TranscriptError(`${path}: ${readProblem(error)}`);
   }
-  const parsed = isGzip(bytes) ? cassetteTranscript(bytes, path) : parseTranscript(bytes.toString('utf8'), path, channel);
+  const parsed = isGzip(bytes) ? cassetteWords(bytes, path) : parseTranscript(bytes.toString('utf8'), path, channel);
   const words = parsed.sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
   const late = words.find((w) => w.endMs > durationMs + FIT_SLACK_MS);
   if (late) {
@@ -69,27 +69,45 @@ export function parseTranscript(text: string, path: string, channel: number): Ti
       return picked.alternatives[0]!.words.map(fromDeepgram);
     }
   }
-  const words: TimedWord[] = [];
-  let results = 0;
-  messages.forEach((message, index) => {
-    const parsed = streamingMessage.safeParse(message);
-    if (!parsed.success) {
-      throw new TranscriptError(`${path}: message ${index + 1} is not a Deepgram message (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-    }
-    const { type, is_final: isFinal, channel_index: channelIndex, channel: content } = parsed.data;
-    if (type !== undefined && type !== 'Results') return;
-    if (!content) return;
-    results++;
-    if (isFinal === false) return;
-    if (channelIndex && channelIndex[0] !== undefined && channelIndex[1]! > 1 && channelIndex[0] !== channel) return;
-    words.push(...(content.alternatives[0]?.words ?? []).map(fromDeepgram));
-  });
+  const { words, results } = streamingWords(messages, path, channel);
   if (results === 0) {
     throw new TranscriptError(
       `${path}: not a transcript parley reads (expected Deepgram pre-recorded JSON, Deepgram streaming Results messages, or a list of { startMs, endMs, text })`,
     );
   }
   return words;
+}
+
+/**
+ * The final words of Deepgram streaming messages (of `channel`, in a multichannel stream), and
+ * how many `Results` there were. Other messages (Metadata, SpeechStarted, UtteranceEnd) are
+ * passed over before they are checked: their fields have other shapes.
+ */
+function streamingWords(messages: readonly unknown[], path: string, channel: number): { words: TimedWord[]; results: number } {
+  const words: TimedWord[] = [];
+  let results = 0;
+  messages.forEach((message, index) => {
+    const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+    if (type !== undefined && type !== 'Results') return;
+    const parsed = streamingMessage.safeParse(message);
+    if (!parsed.success) {
+      throw new TranscriptError(`${path}: message ${index + 1} is not a Deepgram message (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+    }
+    const { is_final: isFinal, channel_index: channelIndex, channel: content } = parsed.data;
+    if (!content) return;
+    results++;
+    if (isFinal === false) return;
+    if (channelIndex && channelIndex[0] !== undefined && channelIndex[1]! > 1 && channelIndex[0] !== channel) return;
+    words.push(...(content.alternatives[0]?.words ?? []).map(fromDeepgram));
+  });
+  return { words, results };
+}
+
+/** The caller's words from an STT cassette: each connection's final results, moved onto the call's time line. */
+function cassetteWords(bytes: Uint8Array, path: string): TimedWord[] {
+  return cassetteConnections(bytes, path).flatMap(({ originMs, messages }) =>
+    streamingWords(messages, path, 0).words.map((w) => ({ ...w, startMs: Math.round(originMs + w.startMs), endMs: Math.round(originMs + w.endMs) })),
+  );
 }
 
 function parseJsonOrLines(text: string, path: string): unknown {
