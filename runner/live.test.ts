@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeCassette } from '../providers/cassette/format.js';
+import { readTranscript } from '../sim/replay/transcript.js';
 import { FAKE_SERVERS, type FakeServerName, type RunningFake } from '../providers/fake-servers.js';
 import { inTemporaryDirectory, parley, writeLines } from './test-support/cli.js';
 
@@ -141,7 +142,10 @@ describe('parley run --live', () => {
     expect(replay.err).toBe('');
     const [call] = JSON.parse(readFileSync('recorded/report.json', 'utf8')).calls;
     expect(call.transcript).toBe(true);
-    expect(call.recorded.responses).toEqual([expect.objectContaining({ gapMs: expect.any(Number) })]);
+    // Those are the words the live STT sent, on the recording's time line.
+    const words = readTranscript(join('live', cassettes.stt), 0, live.durationMs);
+    expect(words.map((w) => w.word).join(' ')).toContain('Hello from the parley fake server.');
+    expect(words[0]!.startMs).toBeGreaterThanOrEqual(0);
   }, 60_000);
 
   it('a TTS failover chain moves on when its first provider refuses, and the report says so', async () => {
