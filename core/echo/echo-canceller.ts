@@ -10,6 +10,13 @@ export interface EchoCancellerOptions {
   /** Longest echo delay (playout → microphone) searched for. Default 600 ms. */
   readonly maxDelayMs?: number;
   /**
+   * Shortest echo delay searched for. Default 48 ms: a server-side agent's echo crosses the
+   * network both ways and the caller's audio buffers, so it never comes back sooner. Not
+   * looking closer also means that a block is cleaned from audio played well before it ends
+   * (see {@link EchoCanceller.lookaheadSamples}).
+   */
+  readonly minDelayMs?: number;
+  /**
    * The loudest echo expected, relative to the reference, in dB: until the echo path is
    * learned, sound at the microphone no louder than the reference plus this is taken for echo.
    * Default −6 dB.
@@ -29,6 +36,8 @@ export interface EchoBlockVerdict {
   readonly nearEnd: boolean;
   /** The block was attenuated as echo only. */
   readonly suppressed: boolean;
+  /** The filter's echo return loss enhancement after this block, in dB (see {@link EchoCancellerStats.erleDb}). */
+  readonly erleDb: number;
 }
 
 /** What the canceller has learned, for traces and reports. */
@@ -74,14 +83,23 @@ export class EchoCanceller {
   readonly #reference: ReferenceBuffer;
   readonly #delay: DelayEstimator;
   readonly #filter: BlockAdaptiveFilter;
+  /**
+   * How many samples before a block's end the reference it is cleaned against ends: a block
+   * may be processed this much ahead of its end without any difference, provided what was
+   * played before that moment is final (playout writes the reference from the present on, and
+   * a cut removes only what has not been played yet).
+   */
+  readonly lookaheadSamples: number;
   readonly #step: number;
+  /** Lags searched, in steps: from the shortest delay to the longest. */
+  readonly #minLagSteps: number;
   readonly #maxLagSteps: number;
   /** The filter's taps start this far before the delay found, to allow for its imprecision. */
   readonly #preSamples: number;
   readonly #priorGainDb: number;
   readonly #suppression: number;
   readonly #margin: number;
-  /** Mean square of the reference per envelope step, newest last, over the searchable lags. */
+  /** Mean square of the reference per envelope step, from the shortest lag searched, newest last. */
   readonly #stepPower: Float64Array;
   #stepHead = 0;
   /** The delay the filter is aligned to (samples), if any. */
@@ -103,17 +121,24 @@ export class EchoCanceller {
       throw new RangeError(`blockSamples must be a power of two, got ${this.blockSamples}`);
     }
     this.#step = this.blockSamples / 4;
-    const maxDelaySamples = Math.round(((options.maxDelayMs ?? 600) * options.sampleRate) / 1000);
-    this.#maxLagSteps = Math.ceil(maxDelaySamples / this.#step);
+    const minDelayMs = options.minDelayMs ?? 48;
+    const maxDelayMs = options.maxDelayMs ?? 600;
+    if (!(minDelayMs >= 0 && minDelayMs < maxDelayMs)) {
+      throw new RangeError(`echo delays must satisfy 0 ≤ minDelayMs < maxDelayMs, got ${minDelayMs} and ${maxDelayMs}`);
+    }
+    const maxDelaySamples = Math.round((maxDelayMs * options.sampleRate) / 1000);
+    this.#minLagSteps = Math.ceil((minDelayMs * options.sampleRate) / 1000 / this.#step);
+    this.#maxLagSteps = Math.max(this.#minLagSteps + 1, Math.ceil(maxDelaySamples / this.#step));
     this.#preSamples = Math.round(this.#step * 1.5);
+    this.lookaheadSamples = Math.max(0, this.#minLagSteps * this.#step - this.#preSamples);
     this.#reference = new ReferenceBuffer(maxDelaySamples + 8 * this.blockSamples + options.sampleRate * 4);
-    this.#delay = new DelayEstimator({ stepSamples: this.#step, maxLagSteps: this.#maxLagSteps });
+    this.#delay = new DelayEstimator({ stepSamples: this.#step, maxLagSteps: this.#maxLagSteps - this.#minLagSteps });
     this.#filter = new BlockAdaptiveFilter({ blockSamples: this.blockSamples });
     this.#priorGainDb = options.maxEchoGainDb ?? -6;
     this.#echoGainDb = this.#priorGainDb;
     this.#suppression = 10 ** (-(options.suppressionDb ?? 60) / 20);
     this.#margin = 10 ** ((options.doubleTalkMarginDb ?? 3) / 10);
-    this.#stepPower = new Float64Array(this.#maxLagSteps + 8);
+    this.#stepPower = new Float64Array(this.#maxLagSteps - this.#minLagSteps + 8);
     this.#aligned = new Float64Array(this.blockSamples);
     this.#echo = new Float64Array(this.blockSamples);
     this.#error = new Float64Array(this.blockSamples);
@@ -121,7 +146,8 @@ export class EchoCanceller {
 
   /** What has been learned so far. */
   get stats(): EchoCancellerStats {
-    const steps = this.#delay.delaySteps;
+    const found = this.#delay.delaySteps;
+    const steps = found === undefined ? undefined : found + this.#minLagSteps;
     return {
       delayMs: steps === undefined ? undefined : (steps * this.#step * 1000) / this.sampleRate,
       echoGainDb: this.#echoGainDb,
@@ -146,10 +172,11 @@ export class EchoCanceller {
   process(at: number, mic: Float32Array, out: Float32Array): EchoBlockVerdict {
     const n = this.blockSamples;
     const step = this.#step;
-    // Envelopes, one value per step: the reference played at the same time (lag 0), and the mic.
+    // Envelopes, one value per step: the reference played the shortest delay before, and the mic.
     const farEndWide = this.#pushEnvelopes(at, mic);
     const micPower = meanSquare(mic, 0, n);
-    const delaySteps = this.#delay.delaySteps;
+    const found = this.#delay.delaySteps;
+    const delaySteps = found === undefined ? undefined : found + this.#minLagSteps;
 
     if (delaySteps === undefined) {
       // No echo path found (yet, or at all: a headset has none). Sound no louder than the echo
@@ -166,7 +193,7 @@ export class EchoCanceller {
       const suppressed = farEndWide && !nearEnd;
       const gain = suppressed ? this.#suppression : 1;
       for (let i = 0; i < n; i++) out[i] = mic[i]! * gain;
-      return { farEnd: farEndWide, nearEnd, suppressed };
+      return { farEnd: farEndWide, nearEnd, suppressed, erleDb: this.#erleDb };
     }
 
     const delay = delaySteps * step;
@@ -184,7 +211,7 @@ export class EchoCanceller {
       // No echo can be arriving: nothing to cancel (and nothing to spend time on).
       this.#filter.idle();
       out.set(mic);
-      return { farEnd, nearEnd: micPower > ACTIVE_POWER * 1e-2, suppressed: false };
+      return { farEnd, nearEnd: micPower > ACTIVE_POWER * 1e-2, suppressed: false, erleDb: this.#erleDb };
     }
     const echo = this.#echo;
     const error = this.#error;
@@ -209,7 +236,7 @@ export class EchoCanceller {
     }
     const gain = nearEnd ? 1 : this.#suppression;
     for (let i = 0; i < n; i++) out[i] = error[i]! * gain;
-    return { farEnd, nearEnd, suppressed: !nearEnd };
+    return { farEnd, nearEnd, suppressed: !nearEnd, erleDb: this.#erleDb };
   }
 
   /**
@@ -226,13 +253,14 @@ export class EchoCanceller {
   }
 
   /**
-   * Feeds the delay estimator the block's envelopes, step by step (the reference played at the
-   * same time as each microphone step); says whether any echo could be arriving in the block.
+   * Feeds the delay estimator the block's envelopes, step by step (the reference played the
+   * shortest delay before each microphone step); says whether any echo could be arriving in
+   * the block.
    */
   #pushEnvelopes(at: number, mic: Float32Array): boolean {
     const step = this.#step;
     const buffer = this.#aligned;
-    this.#reference.read(at, buffer);
+    this.#reference.read(at - this.#minLagSteps * step, buffer);
     let farEnd = false;
     for (let s = 0; s < 4; s++) {
       const power = meanSquare(buffer, s * step, (s + 1) * step);
@@ -247,11 +275,11 @@ export class EchoCanceller {
     return farEnd;
   }
 
-  /** The loudest reference step among lags [fromLag, toLag) steps ago. */
+  /** The loudest reference step among lags [fromLag, toLag) steps ago (those searched). */
   #maxStepPower(fromLag: number, toLag: number): number {
     const size = this.#stepPower.length;
     let max = 0;
-    for (let lag = fromLag; lag < Math.min(toLag, size); lag++) {
+    for (let lag = Math.max(0, fromLag - this.#minLagSteps); lag < Math.min(toLag - this.#minLagSteps, size); lag++) {
       const power = this.#stepPower[(this.#stepHead - lag + size * 2) % size]!;
       if (power > max) max = power;
     }

@@ -92,7 +92,7 @@ describe('AudioInput (energy VAD, no echo canceller)', () => {
     const viaPush = await pushed(burst, [burst.length]);
 
     const begun = input();
-    for (let at = 0; at < burst.length; at += WINDOW) await begun.input.beginWindow(burst.subarray(at, at + WINDOW), (at * 1000) / RATE)();
+    for (let at = 0; at < burst.length; at += WINDOW) await begun.input.beginWindow(burst.subarray(at, at + WINDOW), (at * 1000) / RATE).complete();
     await begun.input.end(3072);
     expect(begun.events).toEqual(viaPush);
 
@@ -106,7 +106,7 @@ describe('AudioInput (energy VAD, no echo canceller)', () => {
 
 /**
  * Windows prepared one ahead, as the acoustic simulator does: window k+1 is prepared (echo
- * cancelled) before window k's VAD answer is collected.
+ * cancelled) at the end of window k, before window k's VAD answer is collected.
  */
 async function pipelined(mic: Float32Array, options: Partial<AudioInputOptions>, beforeWindow?: (input: AudioInput, at: number) => void): Promise<AudioInputEvent[]> {
   const { input: audioInput, events } = input(options);
@@ -116,9 +116,9 @@ async function pipelined(mic: Float32Array, options: Partial<AudioInputOptions>,
   };
   let prepared = prepare(0);
   for (let at = 0; at < mic.length; at += WINDOW) {
-    const complete = audioInput.submitWindow(prepared);
+    const submitted = audioInput.submitWindow(prepared);
     if (at + WINDOW < mic.length) prepared = prepare(at + WINDOW);
-    await complete();
+    await submitted.complete();
   }
   await audioInput.end((mic.length * 1000) / RATE);
   return events;
@@ -168,10 +168,25 @@ describe('AudioInput with the echo canceller', () => {
     expect(ofType(events, 'window').every((w) => w.echo !== undefined)).toBe(true);
   });
 
-  it('gives the same events window by window, prepared one ahead, as pushed', async () => {
+  it('gives the same events for windows prepared one ahead, knowing only what was played before each starts, as pushed', async () => {
     const played = { until: 0 };
-    const ahead = await pipelined(mic, { echoCanceller: {} }, (audioInput, at) => playUntil(audioInput, played, at + WINDOW));
+    const ahead = await pipelined(mic, { echoCanceller: {} }, (audioInput, at) => playUntil(audioInput, played, at));
     expect(ofType(ahead, 'echo_path').length).toBeGreaterThan(0);
     expect(ahead).toEqual(await echoRun(WINDOW));
+  });
+
+  it('may prepare a window one ahead with the default canceller, and any number without one', () => {
+    expect(input({ echoCanceller: {} }).input.lookaheadWindows).toBe(1);
+    expect(input({ echoCanceller: { minDelayMs: 100 } }).input.lookaheadWindows).toBe(2);
+    expect(input({ echoCanceller: { minDelayMs: 40 } }).input.lookaheadWindows).toBe(0);
+    expect(input().input.lookaheadWindows).toBe(Infinity);
+  });
+
+  it('discards a window prepared ahead of the end: its answer is collected, nothing is reported', async () => {
+    const { input: audioInput, events } = input({ echoCanceller: {} });
+    await audioInput.submitWindow(audioInput.prepareWindow(mic.subarray(0, WINDOW), 0)).complete();
+    const reported = events.length;
+    await audioInput.submitWindow(audioInput.prepareWindow(mic.subarray(WINDOW, 2 * WINDOW), 32)).discard();
+    expect(events).toHaveLength(reported);
   });
 });

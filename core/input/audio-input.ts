@@ -59,6 +59,13 @@ export type AudioInputEvent =
 export class AudioInput {
   readonly sampleRate: number;
   readonly windowSamples: number;
+  /**
+   * How many windows before its end a window may be prepared ({@link prepareWindow}) with no
+   * difference to anything reported, provided what the agent played before that moment has
+   * been reported ({@link played}, {@link stopped}): the echo canceller's lookahead in whole
+   * windows, or unlimited without one.
+   */
+  readonly lookaheadWindows: number;
   readonly #clock: Clock;
   readonly #vad: FrameVad;
   readonly #hysteresis: VadHysteresis;
@@ -84,6 +91,7 @@ export class AudioInput {
       options.echoCanceller === false
         ? undefined
         : new EchoCanceller({ ...options.echoCanceller, sampleRate: this.sampleRate, blockSamples: this.windowSamples });
+    this.lookaheadWindows = this.#canceller ? Math.floor(this.#canceller.lookaheadSamples / this.windowSamples) : Infinity;
     this.#forwardAudio = options.forwardAudio ?? true;
     this.#pending = new Float32Array(this.windowSamples);
     this.#cleaned = [new Float32Array(this.windowSamples), new Float32Array(this.windowSamples)];
@@ -156,10 +164,9 @@ export class AudioInput {
   /**
    * Starts one whole window (exactly `windowSamples` samples, arriving at `atMs` or, after the
    * first, where the previous ended): echo cancellation now, and the VAD's inference, which may
-   * run on while the caller does other work. The returned function completes it: the VAD's
-   * answer, the hysteresis, and the window's events, in that order.
+   * run on while the caller does other work. Completing the returned window reports it.
    */
-  beginWindow(window: Float32Array, atMs: number): (onAnswer?: () => void) => Promise<void> {
+  beginWindow(window: Float32Array, atMs: number): SubmittedWindow {
     return this.submitWindow(this.prepareWindow(window, atMs));
   }
 
@@ -197,19 +204,20 @@ export class AudioInput {
   }
 
   /**
-   * The second half of {@link beginWindow}: hands a prepared window to the VAD (complete the
-   * previous window first); the returned function completes it. `onAnswer`, if given, is called
-   * as soon as the VAD has answered, before the window's events: the moment to hand it the next
-   * window, so that it infers while this one's consequences are worked out.
+   * The second half of {@link beginWindow}: hands a prepared window to the VAD (complete or
+   * discard the previous window first).
    */
-  submitWindow(prepared: PreparedWindow): (onAnswer?: () => void) => Promise<void> {
+  submitWindow(prepared: PreparedWindow): SubmittedWindow {
     const audio = this.#forwardAudio ? floatToPcm16(prepared.cleaned) : undefined;
     const probability = this.#vad.process(prepared.cleaned);
-    return (onAnswer) => this.#complete(prepared, probability, audio, onAnswer);
+    return {
+      complete: (onAnswer) => this.#complete(prepared, probability, audio, onAnswer),
+      discard: async () => void (await probability),
+    };
   }
 
   async #window(window: Float32Array): Promise<void> {
-    await this.submitWindow(this.prepareWindow(window, this.#ms(this.#nextIndex!)))();
+    await this.submitWindow(this.prepareWindow(window, this.#ms(this.#nextIndex!))).complete();
   }
 
   async #complete(prepared: PreparedWindow, answer: PromiseLike<number>, audio: Int16Array | undefined, onAnswer?: () => void): Promise<void> {
@@ -238,6 +246,22 @@ export class AudioInput {
 function withoutPadding(event: ReturnType<VadHysteresis['push']>[number]): VadEvent {
   if (event.type === 'speech_end') return event;
   return { type: 'speech_start', onsetMs: event.onsetMs, ...(event.levelDb !== undefined ? { levelDb: event.levelDb } : {}) };
+}
+
+/** A window handed to the VAD. */
+export interface SubmittedWindow {
+  /**
+   * Waits for the VAD's answer, then reports the window: its hysteresis decisions and events.
+   * `onAnswer`, if given, is called as soon as the VAD has answered, before the events: the
+   * moment to hand it the next window, so that it infers while this one's consequences are
+   * worked out.
+   */
+  complete(onAnswer?: () => void): Promise<void>;
+  /**
+   * Waits for the VAD's answer and reports nothing: for a window prepared ahead of a stream
+   * that ended before it arrived. Only {@link AudioInput.end} may follow.
+   */
+  discard(): Promise<void>;
 }
 
 /** A window through the echo canceller, ready for the VAD. */

@@ -68,6 +68,23 @@ describe('runAcousticCall', () => {
     expect(Buffer.from(second.recording.agent.buffer).equals(Buffer.from(first.recording.agent.buffer))).toBe(true);
   });
 
+  it('gives the same call whether each window is cleaned one ahead (the head start) or when the clock reaches it', async () => {
+    // Echo through a room, lost packets and background noise: everything the head start renders early.
+    const speakerphone = bundled('echo/speakerphone-then-barge-in.yaml');
+    const scenario: Scenario = {
+      ...speakerphone,
+      channel: { ...speakerphone.channel, loss: bundled('network/packet-loss.yaml').channel.loss, noise: bundled('noise/cafe-babble.yaml').channel.noise },
+    };
+    const config = withProviderOverrides(DEFAULT, scenario.providers);
+    const [ahead, onTime] = await Promise.all([true, false].map((headStart) => runAcousticCall(scenario, config, 7, undefined, { headStart })));
+    expect(ahead!.acoustic.packetsLost).toBeGreaterThan(0);
+    expect(ahead!.acoustic.echoPathMs).toBeDefined();
+    expect(ahead!.acoustic).toEqual(onTime!.acoustic);
+    expect(ahead!.events).toEqual(onTime!.events);
+    expect(Buffer.from(ahead!.recording.mic.buffer).equals(Buffer.from(onTime!.recording.mic.buffer))).toBe(true);
+    expect(Buffer.from(ahead!.recording.agent.buffer).equals(Buffer.from(onTime!.recording.agent.buffer))).toBe(true);
+  });
+
   it('finds the echo path (network and room) and keeps the agent from stopping for its own voice', async () => {
     const call = await run(bundled('echo/speakerphone-then-barge-in.yaml'));
     const { result } = judgeCall(call);

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock/clock.js';
 import { VirtualClock } from '../../core/clock/virtual-clock.js';
 import type { Trace } from '../../core/trace/trace.js';
-import { AudioInput } from '../../core/input/audio-input.js';
+import { AudioInput, type SubmittedWindow } from '../../core/input/audio-input.js';
 import type { PlayoutBuffer } from '../../core/playout/playout-buffer.js';
 import { RandomStreams, type Random } from '../../core/random/random.js';
 import { createEnergyVad } from '../../core/vad/energy-vad.js';
@@ -64,6 +64,16 @@ export interface AudioWorld {
   readonly forwardAudio: boolean;
 }
 
+/** How an acoustic call is run (none of it changes the result). */
+export interface AcousticCallOptions {
+  /**
+   * Whether the microphone path may clean each window one window ahead, so that the VAD
+   * infers (on a thread of its own) while the call's timers run; it does where the uplink's
+   * latency and the echo canceller allow it, with the same result as without. Default true.
+   */
+  readonly headStart?: boolean;
+}
+
 /** The simulator's world: a virtual clock whose timers run as the call advances. */
 function virtualWorld(): AudioWorld {
   const clock = new VirtualClock();
@@ -86,6 +96,7 @@ export async function runAcousticCall(
   config: AgentConfig,
   seed: number,
   makeWorld: (sampleRate: 8000 | 16000) => AudioWorld = virtualWorld,
+  options: AcousticCallOptions = {},
 ): Promise<AcousticCallResult> {
   const sampleRate = scenario.channel.codec === 'mulaw' ? 8000 : 16000;
   const world = makeWorld(sampleRate);
@@ -102,6 +113,7 @@ export async function runAcousticCall(
 
   let input: AudioInput | undefined;
   const windows = new WindowLog();
+  let echoPathMs: number | undefined;
   let micSignal: MicSignal | undefined;
   const placeSound = (sound: Sound): void => {
     const at = Math.round((sound.startMs * sampleRate) / 1000);
@@ -159,9 +171,10 @@ export async function runAcousticCall(
         session.handleVad(event.event);
         return;
       case 'window':
-        windows.record(event.startMs, event.echo === undefined || !event.echo.suppressed, input!.echoStats?.erleDb ?? 0);
+        windows.record(event.startMs, event.echo === undefined || !event.echo.suppressed, event.echo?.erleDb ?? 0);
         return;
       case 'echo_path':
+        echoPathMs = event.delayMs;
         session.trace.emit('echo.path', { delayMs: event.delayMs });
         return;
       case 'audio':
@@ -195,6 +208,8 @@ export async function runAcousticCall(
   const window = new Float32Array(windowSamples);
   const limit = Math.round((scenario.maxDurationMs * sampleRate) / 1000);
   let sent = 0;
+  /** The end of the last window heard (a sample index). */
+  let heard = 0;
   /** Sends the packets whose audio reaches the agent before sample `end` (`latency` after capture). */
   const transmitUntil = (end: number): void => {
     while (sent + latencySamples < end) {
@@ -211,43 +226,53 @@ export async function runAcousticCall(
     arrived.shift(window);
     return input.prepareWindow(window, ms(at));
   };
-  if (latencySamples >= windowSamples + packetSamples) {
+  // Each window is heard (its VAD answer applied) when the clock reaches its end.
+  if ((options.headStart ?? true) && latencySamples >= windowSamples + packetSamples && input.lookaheadWindows >= 1) {
     // With an uplink at least a window and a packet long, what reaches the agent during the next
-    // window has all been captured by the end of this one. So while the VAD infers this window
-    // (on a thread of its own), the call's timers run up to its end and the next window is
-    // rendered and echo-cancelled; the VAD's answer is then applied at the window's end, as it
-    // would be without the head start.
-    let complete = input.submitWindow(next(0));
+    // window has all been captured by the end of this one, and the echo canceller cleans it
+    // from what was played before that. So while the VAD infers this window (on a thread of its
+    // own), the call's timers run up to its end and the next window is rendered and cleaned;
+    // the result is the same as without the head start (a test holds that).
+    let current = input.submitWindow(next(0));
     for (let at = 0; !call.finished() && at < limit; at += windowSamples) {
       const end = at + windowSamples;
       await world.advance(ms(end));
       const prepared = next(end);
       // The next window goes to the VAD the moment it has answered for this one.
-      let following: typeof complete | undefined;
-      await complete(() => (following = input.submitWindow(prepared)));
-      complete = following!;
+      let following: SubmittedWindow | undefined;
+      await current.complete(() => (following = input.submitWindow(prepared)));
+      current = following!;
+      heard = end;
     }
-    await complete();
+    // The window prepared ahead would have arrived after the call ended.
+    await current.discard();
   } else {
     for (let at = 0; !call.finished() && at < limit; at += windowSamples) {
       const end = at + windowSamples;
       await world.advance(ms(end));
-      await input.submitWindow(next(at))();
+      await input.submitWindow(next(at)).complete();
+      heard = end;
     }
   }
   await input.end(clock.now());
   await vad.dispose();
   const result = await call.finish();
   const length = Math.round((result.endMs * sampleRate) / 1000);
+  // The recording has the microphone to the end, past what the uplink had carried by then.
+  for (; sent < length; sent += packetSamples) {
+    micSignal.render(sent, packet);
+    micTrack.write(sent, packet);
+  }
+  const packets = uplink.countsBefore(heard - latencySamples);
   return {
     ...result,
     recording: { sampleRate, mic: micTrack.pcm16(length), agent: earTrack.pcm16(length) },
     acoustic: {
       vad: vad.kind,
       sampleRate,
-      echoPathMs: input.echoStats?.delayMs,
-      packetsSent: uplink.sent,
-      packetsLost: uplink.lost,
+      echoPathMs,
+      packetsSent: packets.sent,
+      packetsLost: packets.lost,
     },
   };
 }

@@ -106,6 +106,11 @@ describe('AcousticUplink', () => {
     expect(isSilent(arrived[4]!)).toBe(true);
     expect(arrived.slice(5)).toEqual(sent.slice(5));
     expect([link.sent, link.lost]).toEqual([8, 4]);
+    // As counted when only part of the audio had been sent: packets that start before the sample.
+    expect(link.countsBefore(0)).toEqual({ sent: 0, lost: 0 });
+    expect(link.countsBefore(2 * PACKET)).toEqual({ sent: 2, lost: 1 });
+    expect(link.countsBefore(2 * PACKET + 1)).toEqual({ sent: 3, lost: 2 });
+    expect(link.countsBefore(100 * PACKET)).toEqual({ sent: 8, lost: 4 });
   });
 
   it('starts the fade again from the newest good packet after a recovery', () => {

@@ -26,6 +26,9 @@ export class AcousticUplink {
   /** Packets sent, and of them lost. */
   sent = 0;
   lost = 0;
+  /** Where the first packet started, and where each lost one did. */
+  #firstAt: number | undefined;
+  readonly #lostAt: number[] = [];
 
   constructor(options: { readonly sampleRate: number; readonly loss: LossProcess | undefined; readonly codec: Codec }) {
     this.#sampleRate = options.sampleRate;
@@ -39,9 +42,11 @@ export class AcousticUplink {
 
   /** Sends the packet of samples starting at `at` (`packet`, one packet long); writes what arrives into `out`. */
   transmit(at: number, packet: Float32Array, out: Float32Array): void {
+    this.#firstAt ??= at;
     this.sent++;
     if (this.#isLost(at)) {
       this.lost++;
+      this.#lostAt.push(at);
       this.#lostInRow++;
       const gain = this.#lostInRow > CONCEALMENT_LIMIT ? 0 : CONCEALMENT_FADE ** this.#lostInRow;
       for (let i = 0; i < out.length; i++) out[i] = this.#last[i]! * gain;
@@ -57,6 +62,16 @@ export class AcousticUplink {
       out.set(packet);
     }
     this.#last.set(out);
+  }
+
+  /**
+   * Packets sent and lost among those that started before sample `end` (packets go one after
+   * another): what the count was when that much of the caller's audio had been sent.
+   */
+  countsBefore(end: number): { readonly sent: number; readonly lost: number } {
+    if (this.#firstAt === undefined) return { sent: 0, lost: 0 };
+    const sent = Math.min(this.sent, Math.max(0, Math.ceil((end - this.#firstAt) / this.packetSamples)));
+    return { sent, lost: this.#lostAt.filter((at) => at < end).length };
   }
 
   /** A packet is lost when its middle falls in a loss burst. */

@@ -1,4 +1,5 @@
 import { relative, resolve, sep } from 'node:path';
+import { EchoCanceller } from '../../core/echo/echo-canceller.js';
 import { resolveEndpointerConfig } from '../../core/endpointer/endpointer.js';
 import { resolveInterruptionConfig } from '../../core/interruption/policy.js';
 import { SentenceBuffer } from '../../core/text/sentence-buffer.js';
@@ -96,6 +97,7 @@ function coreProblem(config: AgentConfig): { section: string; message: string } 
     ['interruption', () => resolveInterruptionConfig(config.interruption)],
     ['vad', () => resolveVadHysteresis({ activationThreshold: config.vad.activationThreshold, minSpeechMs: config.vad.minSpeechMs, minSilenceMs: config.vad.minSilenceMs, prefixPaddingMs: config.vad.prefixPaddingMs })],
     ['sentence_buffer', () => new SentenceBuffer(config.sentenceBuffer)],
+    ['echo_canceller', () => config.echoCanceller && new EchoCanceller({ ...config.echoCanceller, sampleRate: 16000 })],
   ];
   for (const [section, check] of checks) {
     try {

@@ -116,6 +116,7 @@ const interruptionFields = z.strictObject({
 const echoCancellerFields = z.union([
   z.literal(false),
   z.strictObject({
+    min_delay: durationSchema.optional().describe('shortest echo delay searched for (default 48ms)'),
     max_delay: durationSchema.optional().describe('longest echo delay searched for (default 600ms)'),
     max_echo_gain: decibelSchema.optional().describe('the loudest echo expected relative to the agent\'s audio (default -6dB)'),
     suppression: decibelSchema.optional().describe('how far blocks of echo alone are turned down (default 60dB)'),
@@ -231,7 +232,7 @@ function defined<T extends object>(value: T): Partial<T> {
 
 export function echoCancellerOverride(e: z.output<typeof echoCancellerFields>): AudioInputEchoOptions | false {
   if (e === false) return false;
-  return defined({ maxDelayMs: e.max_delay, maxEchoGainDb: e.max_echo_gain, suppressionDb: e.suppression, doubleTalkMarginDb: e.double_talk_margin });
+  return defined({ minDelayMs: e.min_delay, maxDelayMs: e.max_delay, maxEchoGainDb: e.max_echo_gain, suppressionDb: e.suppression, doubleTalkMarginDb: e.double_talk_margin });
 }
 
 export function vadOverride(v: z.output<typeof vadFields>): Partial<VadSpec> {
