@@ -30,9 +30,14 @@ export const Command = {
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
-/** Busy-wait iterations before sleeping: from some tens of microseconds to about a millisecond. */
-const MIN_SPINS = 20_000;
-const MAX_SPINS = 200_000;
+/**
+ * Busy-wait iterations before sleeping: from about half a millisecond to about five (at some
+ * 8 ns an iteration). A sleeping thread can take milliseconds to wake on a virtual machine, and
+ * the simulation's own pauses between windows (a burst of timers, a collection) last as long,
+ * so a shorter spin costs a wake-up each time.
+ */
+const MIN_SPINS = 50_000;
+const MAX_SPINS = 800_000;
 
 /**
  * How long to busy-wait for the other thread before sleeping. An answer usually comes within
