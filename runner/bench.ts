@@ -158,6 +158,7 @@ function benchAcousticCallInChild(): void {
 }
 
 const ACOUSTIC_CALL = '--acoustic-10min-call';
+const ACOUSTIC_LIBRARY = '--acoustic-library';
 const REPLAY_CALL = '--replay-1h-call';
 
 /**
@@ -229,12 +230,19 @@ if (process.argv.includes(REPLAY_CALL)) {
 } else if (process.argv.includes(ACOUSTIC_CALL)) {
   const call = tenMinuteAcousticCall();
   await benchAcoustic('acoustic-10min-call', [{ scenario: call, config: withProviderOverrides(PRESETS.default!, call.providers) }]);
+} else if (process.argv.includes(ACOUSTIC_LIBRARY)) {
+  await benchAcousticLibrary();
 } else {
   await main();
   await benchFuzz();
   benchAcousticCallInChild();
+  await benchAcousticLibrary();
+  await benchReplay();
+}
+
+/** The bundled acoustic scenarios, one call each. */
+async function benchAcousticLibrary(): Promise<void> {
   const library = prepare({ paths: ['scenarios/acoustic'], config: 'default' });
   if (library.errors.length > 0) throw new Error(library.errors.map(String).join('\n'));
   await benchAcoustic('acoustic-library', library.scenarios);
-  await benchReplay();
 }

@@ -13,12 +13,15 @@
  */
 export function floatToPcm16(samples: Float32Array, out: Int16Array = new Int16Array(samples.length)): Int16Array {
   if (out.length < samples.length) throw new RangeError(`output holds ${out.length} samples, ${samples.length} needed`);
-  for (let i = 0; i < samples.length; i++) {
-    const scaled = Math.round(samples[i]! * 32768);
-    // NaN fails both comparisons and `NaN | 0` is 0.
-    out[i] = scaled >= 32767 ? 32767 : scaled <= -32768 ? -32768 : scaled | 0;
-  }
+  for (let i = 0; i < samples.length; i++) out[i] = floatSampleToPcm16(samples[i]!);
   return out;
+}
+
+/** One float sample to PCM16, as {@link floatToPcm16} converts each. */
+export function floatSampleToPcm16(sample: number): number {
+  const scaled = Math.round(sample * 32768);
+  // NaN fails both comparisons and `NaN | 0` is 0.
+  return scaled >= 32767 ? 32767 : scaled <= -32768 ? -32768 : scaled | 0;
 }
 
 /** PCM16 samples to floats in [-1, 1): each divided by 32768. */

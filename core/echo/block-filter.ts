@@ -128,8 +128,10 @@ export class BlockAdaptiveFilter {
     const W = this.#weights;
     // Gradient: conj(X)·E / P, constrained to the first N taps (the filter stays causal and N long).
     const e = this.#scratch;
-    e.fill(0, 0, n);
-    e.set(error.subarray(0, n), n);
+    for (let i = 0; i < n; i++) {
+      e[i] = 0;
+      e[n + i] = error[i]!;
+    }
     const E = this.#scratchSpectrum;
     fft.forward(e, E);
     const mu = this.#mu;

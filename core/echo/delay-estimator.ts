@@ -42,7 +42,9 @@ export class DelayEstimator {
   #weight = 0;
   #delaySteps: number | undefined;
   #correlation = 0;
-  #candidate: { lag: number; count: number } | undefined;
+  /** A new best lag waiting for confirmation (-1: none), and how many updates it has won in a row. */
+  #candidateLag = -1;
+  #candidateCount = 0;
 
   constructor(options: DelayEstimatorOptions) {
     this.#maxLag = options.maxLagSteps;
@@ -111,16 +113,19 @@ export class DelayEstimator {
     // Half a second of far-end audio at least: with less, noise correlates by chance.
     if (this.#weight < MIN_UPDATES || correlation < this.#minCorrelation) return;
     if (this.#delaySteps !== undefined && Math.abs(lag - this.#delaySteps) <= 1) {
-      this.#candidate = undefined;
+      this.#candidateLag = -1;
       this.#correlation = correlation;
       return;
     }
-    if (this.#candidate?.lag === lag) this.#candidate.count++;
-    else this.#candidate = { lag, count: 1 };
-    if (this.#candidate.count >= this.#confirmations) {
+    if (this.#candidateLag === lag) this.#candidateCount++;
+    else {
+      this.#candidateLag = lag;
+      this.#candidateCount = 1;
+    }
+    if (this.#candidateCount >= this.#confirmations) {
       this.#delaySteps = lag;
       this.#correlation = correlation;
-      this.#candidate = undefined;
+      this.#candidateLag = -1;
     }
   }
 }

@@ -144,6 +144,12 @@ export class EchoCanceller {
     this.#error = new Float64Array(this.blockSamples);
   }
 
+  /** The echo path's delay, once found (as in {@link stats}, without building it). */
+  get delayMs(): number | undefined {
+    const found = this.#delay.delaySteps;
+    return found === undefined ? undefined : ((found + this.#minLagSteps) * this.#step * 1000) / this.sampleRate;
+  }
+
   /** What has been learned so far. */
   get stats(): EchoCancellerStats {
     const found = this.#delay.delaySteps;

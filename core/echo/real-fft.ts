@@ -45,8 +45,9 @@ export class RealFft {
 
   /** `out` (size/2 + 1 bins) ← FFT of the real signal `input` (size samples). */
   forward(input: Float64Array, out: Float64Array): void {
-    this.#full.realTransform(this.#fullOut, input);
-    out.set(this.#fullOut.subarray(0, this.size + 2));
+    const full = this.#fullOut;
+    this.#full.realTransform(full, input);
+    for (let i = 0; i < this.size + 2; i++) out[i] = full[i]!;
   }
 
   /** `out` (size samples) ← inverse FFT of the half spectrum `spectrum` (size/2 + 1 bins), scaled by 1/size. */

@@ -51,13 +51,10 @@ export class ReferenceBuffer {
     const last = Math.max(first, Math.min(to, this.#end));
     out.fill(0, 0, first - from);
     out.fill(0, last - from);
-    // The kept part, in at most two runs of the ring.
-    for (let index = first; index < last; ) {
-      const offset = index & this.#mask;
-      const run = Math.min(last - index, this.capacity - offset);
-      out.set(this.#ring.subarray(offset, offset + run), index - from);
-      index += run;
-    }
+    // The kept part (a loop, not subarray views: this runs several times per block).
+    const ring = this.#ring;
+    const mask = this.#mask;
+    for (let index = first; index < last; index++) out[index - from] = ring[index & mask]!;
   }
 
   #silence(from: number, to: number): void {

@@ -187,7 +187,7 @@ export class AudioInput {
       cleaned = this.#cleaned[this.#turn]!;
       this.#turn ^= 1;
       echo = this.#canceller.process(index, window, cleaned);
-      const delayMs = this.#canceller.stats.delayMs;
+      const delayMs = this.#canceller.delayMs;
       if (delayMs !== undefined && delayMs !== this.#delayMs) {
         this.#delayMs = delayMs;
         echoPath = delayMs;

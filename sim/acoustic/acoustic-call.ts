@@ -195,78 +195,25 @@ export async function runAcousticCall(
       : undefined,
   });
   const uplink = new AcousticUplink({ sampleRate, loss: call.loss, codec: scenario.channel.codec });
-  const micTrack = new SampleTrack(sampleRate);
+  const line = new CallerLine({ mic: micSignal, uplink, sampleRate, windowSamples: input.windowSamples, latencySamples: Math.round((uplinkMs * sampleRate) / 1000) });
 
   await call.start();
-  const windowSamples = input.windowSamples;
-  const packetSamples = uplink.packetSamples;
-  const latencySamples = Math.round((uplinkMs * sampleRate) / 1000);
-  const arrived = new SampleQueue(windowSamples + packetSamples + latencySamples);
-  arrived.pushSilence(latencySamples);
-  const packet = new Float32Array(packetSamples);
-  const delivered = new Float32Array(packetSamples);
-  const window = new Float32Array(windowSamples);
-  const limit = Math.round((scenario.maxDurationMs * sampleRate) / 1000);
-  let sent = 0;
-  /** The end of the last window heard (a sample index). */
-  let heard = 0;
-  /** Sends the packets whose audio reaches the agent before sample `end` (`latency` after capture). */
-  const transmitUntil = (end: number): void => {
-    while (sent + latencySamples < end) {
-      micSignal!.render(sent, packet);
-      micTrack.write(sent, packet);
-      uplink.transmit(sent, packet, delivered);
-      arrived.push(delivered);
-      sent += packetSamples;
-    }
-  };
-  const ms = (index: number): number => (index * 1000) / sampleRate;
-  const next = (at: number) => {
-    transmitUntil(at + windowSamples);
-    arrived.shift(window);
-    return input.prepareWindow(window, ms(at));
-  };
-  // Each window is heard (its VAD answer applied) when the clock reaches its end.
-  if ((options.headStart ?? true) && latencySamples >= windowSamples + packetSamples && input.lookaheadWindows >= 1) {
-    // With an uplink at least a window and a packet long, what reaches the agent during the next
-    // window has all been captured by the end of this one, and the echo canceller cleans it
-    // from what was played before that. So while the VAD infers this window (on a thread of its
-    // own), the call's timers run up to its end and the next window is rendered and cleaned;
-    // the result is the same as without the head start (a test holds that).
-    let current = input.submitWindow(next(0));
-    for (let at = 0; !call.finished() && at < limit; at += windowSamples) {
-      const end = at + windowSamples;
-      await world.advance(ms(end));
-      const prepared = next(end);
-      // The next window goes to the VAD the moment it has answered for this one.
-      let following: SubmittedWindow | undefined;
-      await current.complete(() => (following = input.submitWindow(prepared)));
-      current = following!;
-      heard = end;
-    }
-    // The window prepared ahead would have arrived after the call ended.
-    await current.discard();
-  } else {
-    for (let at = 0; !call.finished() && at < limit; at += windowSamples) {
-      const end = at + windowSamples;
-      await world.advance(ms(end));
-      await input.submitWindow(next(at)).complete();
-      heard = end;
-    }
-  }
+  const heard = await hearCall({
+    world,
+    input,
+    line,
+    finished: () => call.finished(),
+    limit: Math.round((scenario.maxDurationMs * sampleRate) / 1000),
+    headStart: options.headStart ?? true,
+  });
   await input.end(clock.now());
   await vad.dispose();
   const result = await call.finish();
   const length = Math.round((result.endMs * sampleRate) / 1000);
-  // The recording has the microphone to the end, past what the uplink had carried by then.
-  for (; sent < length; sent += packetSamples) {
-    micSignal.render(sent, packet);
-    micTrack.write(sent, packet);
-  }
-  const packets = uplink.countsBefore(heard - latencySamples);
+  const packets = uplink.countsBefore(heard - line.latencySamples);
   return {
     ...result,
-    recording: { sampleRate, mic: micTrack.pcm16(length), agent: earTrack.pcm16(length) },
+    recording: { sampleRate, mic: line.recording(length), agent: earTrack.pcm16(length) },
     acoustic: {
       vad: vad.kind,
       sampleRate,
@@ -275,6 +222,117 @@ export async function runAcousticCall(
       packetsLost: packets.lost,
     },
   };
+}
+
+/** What {@link hearCall} needs. */
+interface Hearing {
+  readonly world: AudioWorld;
+  readonly input: AudioInput;
+  readonly line: CallerLine;
+  readonly finished: () => boolean;
+  /** The call's longest length, in samples. */
+  readonly limit: number;
+  readonly headStart: boolean;
+}
+
+/**
+ * The call, window by window: each window is heard (its VAD answer applied) when the clock
+ * reaches its end. Returns the end of the last window heard (a sample index).
+ *
+ * A function of its own (not inlined in {@link runAcousticCall}) so that its optimized code
+ * outlives a call: V8 otherwise recompiles the whole call function for every call.
+ */
+async function hearCall({ world, input, line, finished, limit, headStart }: Hearing): Promise<number> {
+  const windowSamples = input.windowSamples;
+  const ms = (index: number): number => (index * 1000) / input.sampleRate;
+  const prepare = (at: number) => input.prepareWindow(line.arriving(at), ms(at));
+  let heard = 0;
+  if (headStart && line.latencySamples >= windowSamples + line.packetSamples && input.lookaheadWindows >= 1) {
+    // With an uplink at least a window and a packet long, what reaches the agent during the next
+    // window has all been captured by the end of this one, and the echo canceller cleans it
+    // from what was played before that. So while the VAD infers this window (on a thread of its
+    // own), the call's timers run up to its end and the next window is rendered and cleaned;
+    // the result is the same as without the head start (a test holds that).
+    let current = input.submitWindow(prepare(0));
+    for (let at = 0; !finished() && at < limit; at += windowSamples) {
+      const end = at + windowSamples;
+      await world.advance(ms(end));
+      const prepared = prepare(end);
+      // The next window goes to the VAD the moment it has answered for this one.
+      let following: SubmittedWindow | undefined;
+      await current.complete(() => (following = input.submitWindow(prepared)));
+      current = following!;
+      heard = end;
+    }
+    // The window prepared ahead would have arrived after the call ended.
+    await current.discard();
+    return heard;
+  }
+  for (let at = 0; !finished() && at < limit; at += windowSamples) {
+    const end = at + windowSamples;
+    await world.advance(ms(end));
+    await input.submitWindow(prepare(at)).complete();
+    heard = end;
+  }
+  return heard;
+}
+
+/**
+ * The caller's side of the line: the microphone signal recorded and sent in packets, which
+ * arrive at the agent a constant latency later (a jitter buffer's playout delay).
+ */
+class CallerLine {
+  readonly packetSamples: number;
+  readonly latencySamples: number;
+  readonly #mic: MicSignal;
+  readonly #uplink: AcousticUplink;
+  readonly #track: SampleTrack;
+  readonly #arrived: SampleQueue;
+  readonly #packet: Float32Array;
+  readonly #delivered: Float32Array;
+  readonly #window: Float32Array;
+  /** Where the next packet starts (a sample index of the caller's microphone). */
+  #sent = 0;
+
+  constructor(options: { mic: MicSignal; uplink: AcousticUplink; sampleRate: number; windowSamples: number; latencySamples: number }) {
+    const { uplink, windowSamples, latencySamples } = options;
+    this.#mic = options.mic;
+    this.#uplink = uplink;
+    this.packetSamples = uplink.packetSamples;
+    this.latencySamples = latencySamples;
+    this.#track = new SampleTrack(options.sampleRate);
+    this.#arrived = new SampleQueue(windowSamples + this.packetSamples + latencySamples);
+    this.#arrived.pushSilence(latencySamples);
+    this.#packet = new Float32Array(this.packetSamples);
+    this.#delivered = new Float32Array(this.packetSamples);
+    this.#window = new Float32Array(windowSamples);
+  }
+
+  /**
+   * What reaches the agent in the window starting at sample `at` (valid until the next call):
+   * the packets it needs are rendered and sent first.
+   */
+  arriving(at: number): Float32Array {
+    const end = at + this.#window.length;
+    while (this.#sent + this.latencySamples < end) {
+      this.#mic.render(this.#sent, this.#packet);
+      this.#track.write(this.#sent, this.#packet);
+      this.#uplink.transmit(this.#sent, this.#packet, this.#delivered);
+      this.#arrived.push(this.#delivered);
+      this.#sent += this.packetSamples;
+    }
+    this.#arrived.shift(this.#window);
+    return this.#window;
+  }
+
+  /** The microphone's first `length` samples, as PCM16: past what was sent, too. */
+  recording(length: number): Int16Array {
+    for (; this.#sent < length; this.#sent += this.packetSamples) {
+      this.#mic.render(this.#sent, this.#packet);
+      this.#track.write(this.#sent, this.#packet);
+    }
+    return this.#track.pcm16(length);
+  }
 }
 
 /**

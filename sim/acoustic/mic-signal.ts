@@ -45,8 +45,12 @@ export class MicSignal {
   render(from: number, out: Float32Array): void {
     out.fill(0);
     const to = from + out.length;
-    this.#placed = this.#placed.filter((p) => p.at + p.samples.length > from);
-    for (const { at, samples } of this.#placed) {
+    // Sounds over before this block are dropped, in place (this runs for every packet).
+    const placed = this.#placed;
+    let kept = 0;
+    for (let k = 0; k < placed.length; k++) if (placed[k]!.at + placed[k]!.samples.length > from) placed[kept++] = placed[k]!;
+    placed.length = kept;
+    for (const { at, samples } of placed) {
       if (at >= to) continue;
       const start = Math.max(from, at);
       const end = Math.min(to, at + samples.length);

@@ -1,4 +1,4 @@
-import { floatToPcm16 } from '../../core/audio/pcm.js';
+import { floatSampleToPcm16 } from '../../core/audio/pcm.js';
 
 /**
  * A mono signal on a call's absolute sample timeline (sample `i` at `i / sampleRate` s), kept as
@@ -28,8 +28,9 @@ export class SampleTrack {
       const block = this.#block(index);
       const offset = index % this.sampleRate;
       const n = Math.min(to - i, this.sampleRate - offset);
-      if (float) floatToPcm16(samples.subarray(i, i + n), block.subarray(offset, offset + n));
-      else block.set(samples.subarray(i, i + n), offset);
+      // Sample by sample, not through subarray views: a call writes thousands of packets.
+      if (float) for (let k = 0; k < n; k++) block[offset + k] = floatSampleToPcm16(samples[i + k]!);
+      else for (let k = 0; k < n; k++) block[offset + k] = samples[i + k]!;
       i += n;
     }
     this.#end = Math.max(this.#end, at + (to - from));
