@@ -15,6 +15,7 @@ import {
   missingMessage,
   withFades,
 } from './clip-bank.js';
+import { speechLevelDb } from './levels.js';
 import { packageRoot } from './package-root.js';
 import { tempDir, tone, tonesFor, writeBank, writeFile } from './test-support/fixtures.js';
 
@@ -198,6 +199,17 @@ describe('ClipBank.render', () => {
     expect(speech.sampleRate).toBe(8000);
     expect(speech.samples).toHaveLength(340 * 8);
     expect(speech.words.at(-1)!.endMs).toBe(340);
+  });
+
+  it('renders at a speech level once, then gives the same render for the same voice, text, rate and level', () => {
+    const loud = bank.renderAt('user', 'hello world', RATE, -20);
+    expect(speechLevelDb(loud.samples, RATE)).toBeCloseTo(-20, 6);
+    expect(loud.words).toEqual(bank.render('user', 'hello world', RATE).words);
+    expect(bank.renderAt('user', 'hello world', RATE, -20)).toBe(loud);
+    const quiet = bank.renderAt('user', 'hello world', RATE, -30);
+    expect(quiet).not.toBe(loud);
+    expect(speechLevelDb(quiet.samples, RATE)).toBeCloseTo(-30, 6);
+    expect(bank.renderAt('user', 'hello world', 8000, -20).sampleRate).toBe(8000);
   });
 
   it('throws a ClipBankError with the missing words when the bank cannot say the text', () => {

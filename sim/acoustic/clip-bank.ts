@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { AudioFileError, readWavFile, resample, selectChannel } from '../../core/audio/index.js';
 import { timeWords, type TruthWord } from '../world/sound.js';
 import { packageRoot } from './package-root.js';
+import { atSpeechLevel } from './levels.js';
 
 /** Whose voice a clip is in: the scripted user's, or the simulated agent's (its TTS). */
 export type Voice = 'user' | 'agent';
@@ -90,6 +91,8 @@ export class ClipBank {
   readonly manifest: BankManifest;
   readonly #decoded = new Map<string, Float32Array>();
   readonly #faded = new Map<string, Float32Array>();
+  /** Renders at a speech level, most recently made last (see {@link renderAt}). */
+  readonly #leveled = new Map<string, RenderedSpeech>();
   readonly #keys: Record<Voice, Map<string, string>>;
 
   private constructor(dir: string, manifest: BankManifest) {
@@ -169,6 +172,23 @@ export class ClipBank {
   }
 
   /**
+   * {@link render} at a speech level (see atSpeechLevel). Kept for the process: calls say the
+   * same texts again and again (a library run, `--seeds`), and joining and levelling a long
+   * reply takes milliseconds. The samples are shared: do not change them.
+   */
+  renderAt(voice: Voice, text: string, sampleRate: number, levelDb: number): RenderedSpeech {
+    const key = `${voice}\n${sampleRate}\n${levelDb}\n${text}`;
+    let speech = this.#leveled.get(key);
+    if (!speech) {
+      const rendered = this.render(voice, text, sampleRate);
+      speech = { ...rendered, samples: atSpeechLevel(rendered.samples, sampleRate, levelDb) };
+      if (this.#leveled.size >= LEVELED_KEPT) this.#leveled.delete(this.#leveled.keys().next().value!);
+      this.#leveled.set(key, speech);
+    }
+    return speech;
+  }
+
+  /**
    * A clip file of the bank (relative to it), mono at `sampleRate`, faded in and out over 5 ms
    * (clips are cut tight to the speech; joined without fades, each edge would click). Throws a
    * ClipBankError naming the file when it is missing or not a usable WAV.
@@ -222,6 +242,9 @@ export class ClipBank {
 }
 
 const OPEN_BANKS = new Map<string, ClipBank>();
+
+/** Leveled renders a bank keeps (the oldest go first): a few hundred utterances, some megabytes. */
+const LEVELED_KEPT = 256;
 
 /** Clips read from files named in scenarios (not in a bank), by path and rate. */
 const LOOSE_CLIPS = new Map<string, Float32Array>();

@@ -22,7 +22,11 @@ export function userSpeech(scenario: Scenario, bank: ClipBank, sampleRate: numbe
   scenario.user.forEach((action, index) => {
     if (action.kind !== 'say' && action.kind !== 'filler' && action.kind !== 'backchannel') return;
     const levelDb = action.levelDb ?? scenario.voice.levelDb;
-    const speech = action.clip ? clipSpeech(scenario, action, sampleRate) : bank.render('user', action.text, sampleRate);
+    if (!action.clip) {
+      rendered.set(index, bank.renderAt('user', action.text, sampleRate, levelDb));
+      return;
+    }
+    const speech = clipSpeech(scenario, action, sampleRate);
     rendered.set(index, { ...speech, samples: atSpeechLevel(speech.samples, sampleRate, levelDb) });
   });
   return {
@@ -65,13 +69,13 @@ export function trimSilence(samples: Float32Array): Float32Array {
  * timed by the word it belongs to (the alignment a TTS like ElevenLabs gives).
  */
 export function agentVoice(bank: ClipBank, sampleRate: number, levelDb: number): (text: string) => SpokenText {
-  // An agent says the same things again and again: render each text once per call.
+  // An agent says the same things again and again: time each text's characters once per call.
   const spoken = new Map<string, SpokenText>();
   return (text) => {
     let result = spoken.get(text);
     if (!result) {
-      const speech = bank.render('agent', text, sampleRate);
-      result = { samples: atSpeechLevel(speech.samples, sampleRate, levelDb), ...charTimings(text.trim(), speech.words) };
+      const speech = bank.renderAt('agent', text, sampleRate, levelDb);
+      result = { samples: speech.samples, ...charTimings(text.trim(), speech.words) };
       spoken.set(text, result);
     }
     return result;
