@@ -26,6 +26,7 @@ import { scenarioFile } from '../sim/fuzz/arbitraries.js';
 import { scenarioFromObject } from '../sim/scenario/load.js';
 import { violationsOf } from './fuzz.js';
 import { prepare, type PreparedScenario } from './run.js';
+import { relaunch, relaunchFlagsHere } from './relaunch.js';
 
 interface BenchResult {
   readonly name: string;
@@ -173,7 +174,7 @@ async function sileroAloneSpeedup(recordings: readonly CallRecording[]): Promise
 
 /** The 10-minute acoustic call, in a process of its own so that its peak memory is its own. */
 function benchAcousticCallInChild(): void {
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ACOUSTIC_CALL], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ACOUSTIC_CALL], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.status !== 0) throw new Error(`the acoustic call bench failed (exit ${child.status})`);
   process.stdout.write(child.stdout);
 }
@@ -192,7 +193,7 @@ async function benchReplay(): Promise<void> {
   try {
     const path = join(dir, 'hour.wav');
     const seconds = writeRepeatedCall(path, await hourOfCalls());
-    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), REPLAY_CALL, path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), REPLAY_CALL, path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     if (child.status !== 0) throw new Error(`the replay bench failed (exit ${child.status})`);
     const measured = JSON.parse(child.stdout) as { wallSeconds: number; peakRssMB: number };
     process.stdout.write(
@@ -243,7 +244,11 @@ function writeRepeatedCall(path: string, call: { left: Int16Array; right: Int16A
   return (repeats * frames) / call.sampleRate;
 }
 
-if (process.argv.includes(REPLAY_CALL)) {
+// The bench measures parley as the CLI runs it: with the same V8 flags (see relaunch.ts).
+const relaunchWith = relaunchFlagsHere();
+if (relaunchWith) {
+  process.exitCode = await relaunch(relaunchWith);
+} else if (process.argv.includes(REPLAY_CALL)) {
   const path = process.argv[process.argv.indexOf(REPLAY_CALL) + 1]!;
   const started = performance.now();
   await replayCall(path, { channels: { user: 'left', agent: 'right' }, transcript: undefined, configs: [{ name: 'default', config: PRESETS.default! }] });
