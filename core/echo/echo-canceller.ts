@@ -152,10 +152,8 @@ export class EchoCanceller {
 
   /** What has been learned so far. */
   get stats(): EchoCancellerStats {
-    const found = this.#delay.delaySteps;
-    const steps = found === undefined ? undefined : found + this.#minLagSteps;
     return {
-      delayMs: steps === undefined ? undefined : (steps * this.#step * 1000) / this.sampleRate,
+      delayMs: this.delayMs,
       echoGainDb: this.#echoGainDb,
       erleDb: this.#erleDb,
     };

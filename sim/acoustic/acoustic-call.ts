@@ -309,8 +309,8 @@ class CallerLine {
   }
 
   /**
-   * What reaches the agent in the window starting at sample `at` (valid until the next call):
-   * the packets it needs are rendered and sent first.
+   * What reaches the agent in the window starting at sample `at` (windows in order; the
+   * samples are valid until the next call): the packets it needs are rendered and sent first.
    */
   arriving(at: number): Float32Array {
     const end = at + this.#window.length;
