@@ -146,8 +146,14 @@ export class EchoCanceller {
 
   /** The echo path's delay, once found (as in {@link stats}, without building it). */
   get delayMs(): number | undefined {
+    const steps = this.#pathSteps;
+    return steps === undefined ? undefined : (steps * this.#step * 1000) / this.sampleRate;
+  }
+
+  /** The echo path's delay in steps, once found (the estimator counts from the shortest lag searched). */
+  get #pathSteps(): number | undefined {
     const found = this.#delay.delaySteps;
-    return found === undefined ? undefined : ((found + this.#minLagSteps) * this.#step * 1000) / this.sampleRate;
+    return found === undefined ? undefined : found + this.#minLagSteps;
   }
 
   /** What has been learned so far. */
@@ -179,8 +185,7 @@ export class EchoCanceller {
     // Envelopes, one value per step: the reference played the shortest delay before, and the mic.
     const farEndWide = this.#pushEnvelopes(at, mic);
     const micPower = meanSquare(mic, 0, n);
-    const found = this.#delay.delaySteps;
-    const delaySteps = found === undefined ? undefined : found + this.#minLagSteps;
+    const delaySteps = this.#pathSteps;
 
     if (delaySteps === undefined) {
       // No echo path found (yet, or at all: a headset has none). Sound no louder than the echo

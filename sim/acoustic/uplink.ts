@@ -23,9 +23,7 @@ export class AcousticUplink {
   #lostInRow = 0;
   readonly #pcm: Int16Array;
   readonly #law: Uint8Array;
-  /** Packets sent, and of them lost. */
-  sent = 0;
-  lost = 0;
+  #sent = 0;
   /** Where the first packet started, and where each lost one did. */
   #firstAt: number | undefined;
   readonly #lostAt: number[] = [];
@@ -43,9 +41,8 @@ export class AcousticUplink {
   /** Sends the packet of samples starting at `at` (`packet`, one packet long); writes what arrives into `out`. */
   transmit(at: number, packet: Float32Array, out: Float32Array): void {
     this.#firstAt ??= at;
-    this.sent++;
+    this.#sent++;
     if (this.#isLost(at)) {
-      this.lost++;
       this.#lostAt.push(at);
       this.#lostInRow++;
       const gain = this.#lostInRow > CONCEALMENT_LIMIT ? 0 : CONCEALMENT_FADE ** this.#lostInRow;
@@ -64,13 +61,23 @@ export class AcousticUplink {
     this.#last.set(out);
   }
 
+  /** Packets sent. */
+  get sent(): number {
+    return this.#sent;
+  }
+
+  /** Packets lost, of those sent. */
+  get lost(): number {
+    return this.#lostAt.length;
+  }
+
   /**
    * Packets sent and lost among those that started before sample `end` (packets go one after
    * another): what the count was when that much of the caller's audio had been sent.
    */
   countsBefore(end: number): { readonly sent: number; readonly lost: number } {
     if (this.#firstAt === undefined) return { sent: 0, lost: 0 };
-    const sent = Math.min(this.sent, Math.max(0, Math.ceil((end - this.#firstAt) / this.packetSamples)));
+    const sent = Math.min(this.#sent, Math.max(0, Math.ceil((end - this.#firstAt) / this.packetSamples)));
     return { sent, lost: this.#lostAt.filter((at) => at < end).length };
   }
 
